@@ -1,0 +1,108 @@
+//! The parsed model: a struct, its table and its fields with their attributes.
+
+use proc_macro2::Span;
+use syn::{Ident, LitStr, Path, Type};
+
+/// A struct deriving `Importer`, as far as it could be parsed.
+pub struct Input<'a> {
+    pub ident: &'a Ident,
+    /// `#[table("...")]`; `None` after an error was reported.
+    pub table: Option<Table>,
+    pub fields: Vec<Field<'a>>,
+}
+
+/// `#[table("schema.name")]`.
+pub struct Table {
+    pub schema: Option<String>,
+    pub name: String,
+}
+
+/// One named field.
+pub struct Field<'a> {
+    pub ident: &'a Ident,
+    pub ty: &'a Type,
+    /// The SQL column name.
+    pub column: String,
+    /// Where the column name comes from: the `#[column]` literal or the field.
+    pub column_span: Span,
+    /// `#[pk]`, with its span.
+    pub pk: Option<Span>,
+    pub fk: Option<ForeignKey>,
+    pub fake: Option<Fake>,
+}
+
+impl Field<'_> {
+    /// Whether the type is spelled `Option<...>`.
+    pub fn is_option(&self) -> bool {
+        option_inner(self.ty).is_some()
+    }
+
+    pub fn ty_span(&self) -> Span {
+        syn::spanned::Spanned::span(self.ty)
+    }
+}
+
+/// The `T` of a type spelled `Option<T>` (also `std::option::Option<T>`).
+pub fn option_inner(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    if path.qself.is_some() {
+        return None;
+    }
+    let last = path.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(inner) if args.args.len() == 1 => Some(inner),
+        _ => None,
+    }
+}
+
+/// `#[fk(Model)]` or `#[fk(Model, optional)]`.
+pub struct ForeignKey {
+    pub target: Path,
+    pub optional: Option<Span>,
+}
+
+/// `#[fake(kind, unique, consistent, max_length = n)]`.
+pub struct Fake {
+    pub kind: FakeKind,
+    pub unique: bool,
+    pub consistent: Option<Span>,
+    pub max_length: Option<u32>,
+    /// The whole attribute, for errors about the fake as a whole.
+    pub attr: syn::Attribute,
+}
+
+/// What a fake generates.
+pub enum FakeKind {
+    /// One of the named kinds (`email`), with the span of its name.
+    Named(&'static crate::attr::NamedKind, Span),
+    /// `value = "..."`.
+    Value(LitStr),
+    /// `with = path`.
+    With(Path),
+}
+
+/// The Rust types a fake's values can be stored in.
+#[derive(Clone, Copy)]
+pub enum FakeClass {
+    Text,
+    Uuid,
+    Date,
+    DateTime,
+}
+
+impl FakeClass {
+    pub fn marker(self) -> &'static str {
+        match self {
+            FakeClass::Text => "TextFake",
+            FakeClass::Uuid => "UuidFake",
+            FakeClass::Date => "DateFake",
+            FakeClass::DateTime => "DateTimeFake",
+        }
+    }
+}

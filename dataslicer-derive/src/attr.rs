@@ -1,0 +1,380 @@
+//! Parsing: the struct and its attributes into [`ast::Input`], collecting every
+//! error instead of stopping at the first.
+
+use crate::ast::{self, FakeClass, FakeKind, Field, ForeignKey, Input, Table};
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::{Attribute, Data, DeriveInput, Fields, LitInt, LitStr, Path, Token};
+
+/// Collects errors so that all of them are reported together.
+#[derive(Default)]
+pub struct Errors(Option<syn::Error>);
+
+impl Errors {
+    pub fn push(&mut self, error: syn::Error) {
+        match &mut self.0 {
+            Some(all) => all.combine(error),
+            None => self.0 = Some(error),
+        }
+    }
+
+    pub fn error(&mut self, span: Span, message: impl std::fmt::Display) {
+        self.push(syn::Error::new(span, message));
+    }
+
+    /// An error covering all of `tokens` (an attribute, a type).
+    pub fn error_at(&mut self, tokens: impl quote::ToTokens, message: impl std::fmt::Display) {
+        self.push(syn::Error::new_spanned(tokens, message));
+    }
+
+    pub fn finish(self) -> Result<(), syn::Error> {
+        self.0.map_or(Ok(()), Err)
+    }
+}
+
+/// A fake kind known by name: `#[fake(email)]`.
+pub struct NamedKind {
+    pub name: &'static str,
+    /// The `dataslicer::FakeKind` variant.
+    pub variant: &'static str,
+    pub class: FakeClass,
+}
+
+macro_rules! kinds {
+    ($($name:literal => $variant:literal, $class:ident;)*) => {
+        /// Every named kind; `dataslicer::FakeKind::NAMES` lists the same, in
+        /// the same order (a test checks it).
+        pub const NAMED_KINDS: &[NamedKind] = &[
+            $(NamedKind { name: $name, variant: $variant, class: FakeClass::$class },)*
+        ];
+    };
+}
+
+kinds! {
+    "first_name" => "FirstName", Text;
+    "last_name" => "LastName", Text;
+    "name" => "Name", Text;
+    "username" => "Username", Text;
+    "email" => "Email", Text;
+    "safe_email" => "SafeEmail", Text;
+    "phone_number" => "PhoneNumber", Text;
+    "street_address" => "StreetAddress", Text;
+    "city" => "City", Text;
+    "postcode" => "Postcode", Text;
+    "country" => "Country", Text;
+    "company" => "Company", Text;
+    "job_title" => "JobTitle", Text;
+    "url" => "Url", Text;
+    "ipv4" => "Ipv4", Text;
+    "ipv6" => "Ipv6", Text;
+    "uuid" => "Uuid", Uuid;
+    "word" => "Word", Text;
+    "sentence" => "Sentence", Text;
+    "paragraph" => "Paragraph", Text;
+    "date" => "Date", Date;
+    "datetime" => "DateTime", DateTime;
+}
+
+/// The options of `#[fake(...)]` besides the kind names.
+const FAKE_OPTIONS: &[&str] = &["unique", "consistent", "max_length", "value", "with"];
+
+/// Parses the struct; what cannot be parsed is reported in `errors` and left
+/// out, so the checks after this still run on the rest.
+pub fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Input<'a> {
+    let table = parse_table(input, errors);
+    if !input.generics.params.is_empty() {
+        errors.error(
+            input.generics.span(),
+            "a dataslicer model cannot be generic: it mirrors one table",
+        );
+    }
+    let fields = match &input.data {
+        Data::Struct(data) => match &data.fields {
+            Fields::Named(named) => named.named.iter().filter_map(|f| parse_field(f, errors)).collect(),
+            Fields::Unnamed(_) | Fields::Unit => {
+                errors.error(
+                    input.ident.span(),
+                    "`Importer` needs a struct with named fields, one per column: \
+                     `struct Name { id: i64, ... }`",
+                );
+                Vec::new()
+            }
+        },
+        Data::Enum(data) => {
+            errors.error(
+                data.enum_token.span,
+                "`Importer` can only be derived for a struct with named fields, not an enum",
+            );
+            Vec::new()
+        }
+        Data::Union(data) => {
+            errors.error(
+                data.union_token.span,
+                "`Importer` can only be derived for a struct with named fields, not a union",
+            );
+            Vec::new()
+        }
+    };
+    Input { ident: &input.ident, table, fields }
+}
+
+fn parse_table(input: &DeriveInput, errors: &mut Errors) -> Option<Table> {
+    let mut found: Option<Table> = None;
+    for attr in input.attrs.iter().filter(|a| a.path().is_ident("table")) {
+        let literal = match attr.parse_args::<LitStr>() {
+            Ok(literal) => literal,
+            Err(_) => {
+                errors.error_at(
+                    attr,
+                    "expected `#[table(\"table_name\")]` or `#[table(\"schema.table_name\")]`",
+                );
+                continue;
+            }
+        };
+        if found.is_some() {
+            errors.error_at(attr, "duplicate `#[table]`: a model mirrors exactly one table");
+            continue;
+        }
+        let value = literal.value();
+        let parts: Vec<&str> = value.split('.').collect();
+        let table = match parts.as_slice() {
+            [name] if !name.is_empty() => Table { schema: None, name: name.to_string() },
+            [schema, name] if !schema.is_empty() && !name.is_empty() => Table {
+                schema: Some(schema.to_string()),
+                name: name.to_string(),
+            },
+            _ => {
+                let message = if value.trim().is_empty() {
+                    "the table name is empty: write `#[table(\"app_model\")]`".to_string()
+                } else {
+                    format!(
+                        "`{value}` is not a table name: expected `table` or `schema.table`"
+                    )
+                };
+                errors.error(literal.span(), message);
+                continue;
+            }
+        };
+        found = Some(table);
+    }
+    if found.is_none() && !input.attrs.iter().any(|a| a.path().is_ident("table")) {
+        errors.error(
+            input.ident.span(),
+            "missing `#[table(\"...\")]`: name the table this model mirrors, \
+             such as `#[table(\"accounts_customer\")]`",
+        );
+    }
+    found
+}
+
+fn parse_field<'a>(field: &'a syn::Field, errors: &mut Errors) -> Option<Field<'a>> {
+    let ident = field.ident.as_ref()?;
+    let mut parsed = Field {
+        ident,
+        ty: &field.ty,
+        column: ident.to_string().trim_start_matches("r#").to_string(),
+        column_span: ident.span(),
+        pk: None,
+        fk: None,
+        fake: None,
+    };
+    let mut column_attr = false;
+    for attr in &field.attrs {
+        let path = attr.path();
+        if path.is_ident("column") {
+            match attr.parse_args::<LitStr>() {
+                Ok(name) if !name.value().is_empty() => {
+                    if column_attr {
+                        errors.error_at(attr, "duplicate `#[column]` on one field");
+                    }
+                    column_attr = true;
+                    parsed.column = name.value();
+                    parsed.column_span = name.span();
+                }
+                Ok(name) => errors.error(name.span(), "the column name is empty"),
+                Err(_) => errors.error_at(attr, "expected `#[column(\"sql_name\")]`"),
+            }
+        } else if path.is_ident("pk") {
+            if !matches!(attr.meta, syn::Meta::Path(_)) {
+                errors.error_at(attr, "`#[pk]` takes no arguments");
+            } else if parsed.pk.is_some() {
+                errors.error_at(attr, "duplicate `#[pk]` on one field");
+            } else {
+                parsed.pk = Some(attr.path().segments[0].ident.span());
+            }
+        } else if path.is_ident("fk") {
+            match parse_fk(attr) {
+                Ok(_) if parsed.fk.is_some() => {
+                    errors.error_at(attr, "duplicate `#[fk]`: a column references one model")
+                }
+                Ok(fk) => parsed.fk = Some(fk),
+                Err(error) => errors.push(error),
+            }
+        } else if path.is_ident("fake") {
+            match parse_fake(attr, errors) {
+                Some(_) if parsed.fake.is_some() => {
+                    errors.error_at(attr, "duplicate `#[fake]`: a column has one fake")
+                }
+                Some(fake) => parsed.fake = Some(fake),
+                None => {}
+            }
+        }
+    }
+    Some(parsed)
+}
+
+fn parse_fk(attr: &Attribute) -> syn::Result<ForeignKey> {
+    const EXPECTED: &str = "expected `#[fk(Model)]` or `#[fk(Model, optional)]`";
+    let syn::Meta::List(list) = &attr.meta else {
+        return Err(syn::Error::new_spanned(attr, EXPECTED));
+    };
+    list.parse_args_with(|input: syn::parse::ParseStream| {
+        let target: Path = input
+            .parse()
+            .map_err(|e| syn::Error::new(e.span(), EXPECTED))?;
+        let mut optional = None;
+        if input.parse::<Option<Token![,]>>()?.is_some() && !input.is_empty() {
+            let flag: syn::Ident = input.parse()?;
+            if flag != "optional" {
+                return Err(syn::Error::new(
+                    flag.span(),
+                    format!("unknown foreign key option `{flag}`: {EXPECTED}"),
+                ));
+            }
+            optional = Some(flag.span());
+            let _ = input.parse::<Option<Token![,]>>()?;
+        }
+        if !input.is_empty() {
+            return Err(input.error(EXPECTED));
+        }
+        Ok(ForeignKey { target, optional })
+    })
+    .map_err(|e| {
+        if e.to_string().starts_with("expected `#[fk") || e.to_string().starts_with("unknown") {
+            e
+        } else {
+            syn::Error::new(e.span(), EXPECTED)
+        }
+    })
+}
+
+fn parse_fake(attr: &Attribute, errors: &mut Errors) -> Option<ast::Fake> {
+    const EXPECTED: &str = "expected `#[fake(kind)]`, such as `#[fake(email)]` or \
+                            `#[fake(email, unique)]`, `#[fake(value = \"...\")]` or \
+                            `#[fake(with = path::to::function)]`";
+    if !matches!(attr.meta, syn::Meta::List(_)) {
+        errors.error_at(attr, EXPECTED);
+        return None;
+    }
+    let mut kind: Option<FakeKind> = None;
+    let mut unique = false;
+    let mut consistent = None;
+    let mut max_length = None;
+    let mut unknown = false;
+    let mut set_kind = |new: FakeKind, span: Span, errors: &mut Errors| {
+        if kind.is_some() {
+            errors.error(span, "a fake has one kind: remove one of them");
+        } else {
+            kind = Some(new);
+        }
+    };
+    let result = attr.parse_nested_meta(|meta| {
+        let Some(ident) = meta.path.get_ident() else {
+            return Err(meta.error(EXPECTED));
+        };
+        let name = ident.to_string();
+        match name.as_str() {
+            "unique" => unique = true,
+            "consistent" => consistent = Some(ident.span()),
+            "max_length" => {
+                let n: LitInt = meta.value()?.parse()?;
+                match n.base10_parse::<u32>() {
+                    Ok(0) | Err(_) => errors.error(n.span(), "`max_length` is a positive number of characters"),
+                    Ok(n) => max_length = Some(n),
+                }
+            }
+            "value" => {
+                let value: LitStr = meta.value()?.parse()?;
+                set_kind(FakeKind::Value(value), ident.span(), errors);
+            }
+            "with" => {
+                let path: Path = meta.value()?.parse()?;
+                set_kind(FakeKind::With(path), ident.span(), errors);
+            }
+            _ => match NAMED_KINDS.iter().find(|k| k.name == name) {
+                Some(named) => set_kind(FakeKind::Named(named, ident.span()), ident.span(), errors),
+                None => {
+                    let candidates = NAMED_KINDS.iter().map(|k| k.name).chain(FAKE_OPTIONS.iter().copied());
+                    let hint = match did_you_mean(&name, candidates) {
+                        Some(close) => format!("; did you mean `{close}`?"),
+                        None => format!(
+                            "; the kinds are: {}",
+                            NAMED_KINDS.iter().map(|k| k.name).collect::<Vec<_>>().join(", ")
+                        ),
+                    };
+                    errors.error(ident.span(), format!("unknown fake kind `{name}`{hint}"));
+                    unknown = true;
+                }
+            },
+        }
+        Ok(())
+    });
+    if let Err(error) = result {
+        errors.push(error);
+        return None;
+    }
+    let Some(kind) = kind else {
+        if !unknown {
+            errors.error_at(attr, format!("the fake has no kind: {EXPECTED}"));
+        }
+        return None;
+    };
+    Some(ast::Fake { kind, unique, consistent, max_length, attr: attr.clone() })
+}
+
+/// The candidate closest to `word`, if it is close enough to be a typo.
+fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance, with a swap of two neighbours counting as one edit.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        rows[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[i - 1][j] + 1).min(rows[i][j - 1] + 1).min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typos_suggest_the_closest_kind() {
+        let names = || NAMED_KINDS.iter().map(|k| k.name);
+        assert_eq!(did_you_mean("emial", names()), Some("email"));
+        assert_eq!(did_you_mean("phone", names()), None);
+        assert_eq!(did_you_mean("frist_name", names()), Some("first_name"));
+        assert_eq!(did_you_mean("zzzzzz", names()), None);
+    }
+}

@@ -1,0 +1,191 @@
+//! Generation: the `Importer` impl and the compile-time type checks.
+
+use crate::ast::{FakeKind, Field, Input};
+use crate::attr::{self, Errors};
+use crate::{fallback, valid};
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::DeriveInput;
+
+/// Parses, checks and generates; on any error, the errors plus a stub impl.
+pub fn derive(input: &DeriveInput) -> TokenStream {
+    let mut errors = Errors::default();
+    let parsed = attr::parse(input, &mut errors);
+    let pk = valid::check(&parsed, &mut errors);
+    match (errors.finish(), pk, &parsed.table) {
+        (Ok(()), Some(pk), Some(_)) => generate(&parsed, pk),
+        (result, _, _) => {
+            let mut tokens = result.err().map(|e| e.to_compile_error()).unwrap_or_default();
+            if input.generics.params.is_empty() {
+                tokens.extend(fallback::stub(&parsed, pk));
+            }
+            tokens
+        }
+    }
+}
+
+fn generate(input: &Input, pk: usize) -> TokenStream {
+    let ident = input.ident;
+    let table = input.table.as_ref().expect("checked by derive()");
+    let schema = match &table.schema {
+        Some(schema) => quote!(::dataslicer::__private::Option::Some(#schema)),
+        None => quote!(::dataslicer::__private::Option::None),
+    };
+    let name = &table.name;
+    let key_field = &input.fields[pk];
+    let key_ty = key_field.ty;
+    let key_column = &key_field.column;
+    let key_type = quote_spanned!(key_field.ty_span()=> #key_ty);
+    let rust_name = ident.to_string();
+    let columns = input.fields.iter().map(column);
+    let foreign_keys = input.fields.iter().filter_map(foreign_key);
+    let fake_checks = input.fields.iter().filter_map(fake_check);
+    let select_list = select_list(&input.fields);
+    let reads = input.fields.iter().map(|f| f.ident);
+    quote! {
+        #[allow(non_upper_case_globals, clippy::all)]
+        const _: () = {
+            #[automatically_derived]
+            impl ::dataslicer::Importer for #ident {
+                type Key = #key_type;
+                const TABLE: ::dataslicer::TableName = ::dataslicer::TableName::new(#schema, #name);
+                const PRIMARY_KEY: &'static str = #key_column;
+                const MODEL: &'static ::dataslicer::Model = &::dataslicer::Model {
+                    rust_name: #rust_name,
+                    table: <Self as ::dataslicer::Importer>::TABLE,
+                    primary_key: #key_column,
+                    columns: &[#(#columns),*],
+                    foreign_keys: &[#(#foreign_keys),*],
+                    select_list: #select_list,
+                };
+            }
+
+            #[automatically_derived]
+            impl ::dataslicer::__private::Fields for #ident {
+                fn visit_fields(&self) {
+                    // The runtime never builds a value of the model; this keeps
+                    // rustc from calling its fields unused.
+                    #(let _ = &self.#reads;)*
+                }
+            }
+
+            #(#fake_checks)*
+        };
+    }
+}
+
+fn column(field: &Field) -> TokenStream {
+    let ty = field.ty;
+    let name = &field.column;
+    let field_name = field.ident.to_string().trim_start_matches("r#").to_string();
+    let rust_type = type_text(ty);
+    let fake = match &field.fake {
+        None => quote!(::dataslicer::__private::Option::None),
+        Some(fake) => {
+            let kind = match &fake.kind {
+                FakeKind::Named(named, _) => {
+                    let variant = syn::Ident::new(named.variant, proc_macro2::Span::call_site());
+                    quote!(::dataslicer::FakeKind::#variant)
+                }
+                FakeKind::Value(value) => quote!(::dataslicer::FakeKind::Value(#value)),
+                FakeKind::With(path) => {
+                    let span = syn::spanned::Spanned::span(path);
+                    quote_spanned!(span=> ::dataslicer::FakeKind::With(#path))
+                }
+            };
+            let unique = fake.unique;
+            let consistent = fake.consistent.is_some();
+            let max_length = match fake.max_length {
+                Some(n) => quote!(::dataslicer::__private::Option::Some(#n)),
+                None => quote!(::dataslicer::__private::Option::None),
+            };
+            quote! {
+                ::dataslicer::__private::Option::Some(::dataslicer::Fake {
+                    kind: #kind,
+                    unique: #unique,
+                    consistent: #consistent,
+                    max_length: #max_length,
+                })
+            }
+        }
+    };
+    let sql_type = quote_spanned!(field.ty_span()=> <#ty as ::dataslicer::ColumnType>::SQL_TYPE);
+    quote! {
+        ::dataslicer::Column {
+            name: #name,
+            field: #field_name,
+            nullable: <#ty as ::dataslicer::ColumnType>::NULLABLE,
+            sql_type: #sql_type,
+            rust_type: #rust_type,
+            fake: #fake,
+        }
+    }
+}
+
+/// A foreign key, built by a generic `const fn` whose bounds check that the
+/// target is a model and that the field can hold the target's key; both
+/// errors are reported at the attribute.
+fn foreign_key(field: &Field) -> Option<TokenStream> {
+    let fk = field.fk.as_ref()?;
+    let target = &fk.target;
+    let target_span = syn::spanned::Spanned::span(target);
+    let ty = field.ty;
+    let column = &field.column;
+    let optional = fk.optional.is_some();
+    let field_ty = quote_spanned!(target_span=> #ty);
+    Some(quote_spanned! {target_span=>
+        ::dataslicer::__private::foreign_key::<#target, #field_ty>(#column, #optional)
+    })
+}
+
+/// A check that the field's type can hold the fake's values.
+fn fake_check(field: &Field) -> Option<TokenStream> {
+    let fake = field.fake.as_ref()?;
+    let FakeKind::Named(named, span) = &fake.kind else {
+        return None;
+    };
+    let ty = field.ty;
+    let marker = syn::Ident::new(named.class.marker(), *span);
+    let ty = quote_spanned!(*span=> #ty);
+    Some(quote_spanned! {*span=>
+        const _: () = ::dataslicer::__private::holds_fake::<::dataslicer::__private::#marker, #ty>();
+    })
+}
+
+/// The deferred SELECT list: see `dataslicer::Model::select_list`.
+fn select_list(fields: &[Field]) -> String {
+    let mut items = Vec::new();
+    for field in fields {
+        let quoted = quote_ident(&field.column);
+        match &field.fake {
+            None => items.push(quoted),
+            Some(fake) if fake.consistent.is_some() => items.push(quoted),
+            Some(_) if field.is_option() => items.push(format!("({quoted} IS NULL)")),
+            Some(_) => {}
+        }
+    }
+    items.join(", ")
+}
+
+/// `"name"`, with embedded quotes doubled.
+fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// The type as a user wrote it, without the token printer's spaces.
+fn type_text(ty: &syn::Type) -> String {
+    let raw = quote!(#ty).to_string();
+    let mut out = String::with_capacity(raw.len());
+    let chars: Vec<char> = raw.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' {
+            let prev = if i > 0 { chars[i - 1] } else { ' ' };
+            let next = chars.get(i + 1).copied().unwrap_or(' ');
+            if matches!(prev, '<' | ':' | '&' | '(' | '[') || matches!(next, '<' | '>' | ':' | ',' | ')' | ']') {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}

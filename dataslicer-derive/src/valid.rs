@@ -1,0 +1,103 @@
+//! Checks that look at more than one attribute or field.
+
+use crate::ast::{FakeKind, Field, Input};
+use crate::attr::Errors;
+use std::collections::HashMap;
+
+/// Checks the parsed model; returns the index of the primary key field when
+/// there is exactly one.
+pub fn check(input: &Input, errors: &mut Errors) -> Option<usize> {
+    check_columns(input, errors);
+    for field in &input.fields {
+        check_field(field, errors);
+    }
+    primary_key(input, errors)
+}
+
+fn check_columns(input: &Input, errors: &mut Errors) {
+    let mut seen: HashMap<&str, &Field> = HashMap::new();
+    for field in &input.fields {
+        if let Some(first) = seen.insert(&field.column, field) {
+            errors.error(
+                field.column_span,
+                format!(
+                    "fields `{}` and `{}` are both mapped to column `{}`",
+                    first.ident, field.ident, field.column
+                ),
+            );
+        }
+    }
+}
+
+fn check_field(field: &Field, errors: &mut Errors) {
+    if let Some(fk) = &field.fk {
+        if let Some(optional) = fk.optional {
+            if !field.is_option() {
+                errors.error(
+                    optional,
+                    format!(
+                        "`optional` foreign key `{}` must be an `Option`: the exporter writes NULL \
+                         when the parent is not in the slice",
+                        field.ident
+                    ),
+                );
+            }
+        }
+    }
+    let Some(fake) = &field.fake else { return };
+    if field.fk.is_some() {
+        errors.error_at(
+            &fake.attr,
+            "a foreign key cannot be faked: it must keep pointing at its parent row",
+        );
+    }
+    if let Some(consistent) = fake.consistent {
+        if matches!(fake.kind, FakeKind::Value(_) | FakeKind::With(_)) {
+            errors.error(
+                consistent,
+                "`consistent` derives a named kind's fake from the original value; it does not \
+                 apply to `value` or `with`",
+            );
+        }
+    }
+}
+
+fn primary_key(input: &Input, errors: &mut Errors) -> Option<usize> {
+    let marked: Vec<usize> = (0..input.fields.len()).filter(|&i| input.fields[i].pk.is_some()).collect();
+    let index = match marked.as_slice() {
+        [] => {
+            let by_name = input.fields.iter().position(|f| f.ident == "id");
+            if by_name.is_none() {
+                errors.error(
+                    input.ident.span(),
+                    format!(
+                        "`{}` has no primary key: name a field `id` or mark one with `#[pk]`",
+                        input.ident
+                    ),
+                );
+            }
+            by_name?
+        }
+        [one] => *one,
+        [_, rest @ ..] => {
+            for &i in rest {
+                errors.error(
+                    input.fields[i].pk.expect("marked"),
+                    "a second `#[pk]`: a model has one primary key column",
+                );
+            }
+            return None;
+        }
+    };
+    let field = &input.fields[index];
+    if let Some(fake) = &field.fake {
+        errors.error_at(&fake.attr, "a primary key cannot be faked: other tables reference it");
+    }
+    if field.is_option() {
+        errors.error_at(
+            field.ty,
+            "a primary key is never NULL: use the key type itself, not an `Option`",
+        );
+    }
+    Some(index)
+}

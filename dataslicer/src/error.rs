@@ -1,0 +1,112 @@
+//! One error type for the whole library. Every variant names what it is about:
+//! the table, the column, the file and the line.
+
+use std::path::PathBuf;
+
+/// A specialised `Result` for dataslicer.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The connection URL could not be parsed, or the server did not answer.
+    #[error("cannot connect to {url}: {source}")]
+    Connect {
+        /// The URL, without its password.
+        url: String,
+        /// The driver's error.
+        source: postgres::Error,
+    },
+
+    /// A query failed.
+    #[error("{context}: {source}")]
+    Query {
+        /// What was being done, naming the table (and column) involved.
+        context: String,
+        /// The driver's error.
+        source: postgres::Error,
+    },
+
+    /// A job's filter failed on the server.
+    #[error("the filter of the job for table {table} failed: {source}\n  filter: {filter}")]
+    Filter {
+        /// The job's table.
+        table: String,
+        /// The filter as written.
+        filter: String,
+        /// The driver's error.
+        source: postgres::Error,
+    },
+
+    /// The jobs do not make sense together.
+    #[error("invalid jobs: {0}")]
+    Jobs(String),
+
+    /// A model does not match the live schema.
+    #[error("table {table}: {message}")]
+    Schema {
+        /// The table.
+        table: String,
+        /// What does not match, naming the column.
+        message: String,
+    },
+
+    /// A value could not be faked within the column's limits.
+    #[error("cannot fake {table}.{column}: {message}")]
+    Fake {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// Why, naming the limit.
+        message: String,
+    },
+
+    /// A row read from the source could not be understood.
+    #[error("{table}, line {line}, column {column}: {message}")]
+    Row {
+        /// The table.
+        table: String,
+        /// The CSV line (1 is the header).
+        line: u64,
+        /// The column.
+        column: String,
+        /// What is wrong.
+        message: String,
+    },
+
+    /// A file or directory could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The system's error.
+        source: std::io::Error,
+    },
+
+    /// A slice directory is not what its manifest says.
+    #[error("slice {}: {message}", path.display())]
+    Manifest {
+        /// The directory or manifest file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+
+    /// The command line or options are invalid.
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    /// A query error with a context naming the table.
+    pub(crate) fn query(context: impl Into<String>, source: postgres::Error) -> Self {
+        Error::Query { context: context.into(), source }
+    }
+
+    /// An I/O error on a path.
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io { path: path.into(), source }
+    }
+}

@@ -1,0 +1,413 @@
+//! The model: what `#[derive(Importer)]` fills in.
+//!
+//! A model is a Rust struct mirroring one table. The derive turns it into a
+//! [`Model`]: the table's name, its primary key, its columns (with their SQL
+//! types, nullability and fakes) and its foreign keys to other models. Every
+//! part of it is a constant built at compile time; the runtime only reads it.
+
+use std::fmt;
+
+/// A Rust mirror of one table, implemented by `#[derive(Importer)]`.
+///
+/// ```
+/// use dataslicer::prelude::*;
+///
+/// #[derive(Importer)]
+/// #[table("django_site")]
+/// pub struct Site {
+///     pub id: i32,
+///     pub domain: String,
+/// }
+///
+/// #[derive(Importer)]
+/// #[table("accounts_customer")]
+/// pub struct Customer {
+///     pub id: i64,
+///     #[fk(Site)]
+///     pub site_id: i32,
+///     #[fake(email, unique)]
+///     pub email: String,
+///     #[fake(phone_number)]
+///     pub phone: Option<String>,
+///     #[fk(Customer, optional)]
+///     pub referred_by_id: Option<i64>,
+/// }
+///
+/// let model = Customer::MODEL;
+/// assert_eq!(model.table.to_string(), "accounts_customer");
+/// assert_eq!(model.primary_key, "id");
+/// assert_eq!(model.foreign_keys[0].target_table.name, "django_site");
+/// // Faked columns are deferred: a NOT NULL one is not read at all, a
+/// // nullable one only for whether it is NULL.
+/// assert_eq!(
+///     model.select_list,
+///     r#""id", "site_id", ("phone" IS NULL), "referred_by_id""#
+/// );
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a dataslicer model",
+    label = "not a model",
+    note = "add `#[derive(Importer)]` and `#[table(\"...\")]` to `{Self}`"
+)]
+pub trait Importer: 'static {
+    /// The Rust type of the primary key field.
+    type Key: KeyType;
+    /// The table this model mirrors.
+    const TABLE: TableName;
+    /// The SQL name of the primary key column.
+    const PRIMARY_KEY: &'static str;
+    /// Everything the runtime knows about the model.
+    const MODEL: &'static Model;
+
+    /// [`Importer::MODEL`] as a function, so models can point at each other
+    /// (and at themselves) without a cycle between constants.
+    fn model() -> &'static Model {
+        Self::MODEL
+    }
+}
+
+/// A table name, optionally qualified by a schema (`#[table("schema.table")]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TableName {
+    /// The schema, when the model names one; otherwise PostgreSQL's
+    /// `search_path` decides.
+    pub schema: Option<&'static str>,
+    /// The table's own name.
+    pub name: &'static str,
+}
+
+impl TableName {
+    /// A table name, with or without schema.
+    pub const fn new(schema: Option<&'static str>, name: &'static str) -> Self {
+        TableName { schema, name }
+    }
+
+    /// The name used for this table's file in a slice directory:
+    /// `name` or `schema.name`.
+    pub fn file_stem(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl fmt::Display for TableName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.schema {
+            Some(schema) => write!(f, "{schema}.{}", self.name),
+            None => f.write_str(self.name),
+        }
+    }
+}
+
+/// Everything the derive knows about one model.
+#[derive(Debug)]
+pub struct Model {
+    /// The Rust type's name, for messages.
+    pub rust_name: &'static str,
+    /// The table it mirrors.
+    pub table: TableName,
+    /// The SQL name of the primary key column.
+    pub primary_key: &'static str,
+    /// The columns, in field order.
+    pub columns: &'static [Column],
+    /// The foreign keys, in field order.
+    pub foreign_keys: &'static [ForeignKey],
+    /// The SELECT list that defers faked columns, as Django's `defer()` does:
+    /// a faked NOT NULL column is left out, a faked nullable one is read only
+    /// as `(col IS NULL)`, a `consistent` one is read (its fake is derived
+    /// from it). Identifiers are quoted.
+    pub select_list: &'static str,
+}
+
+impl Model {
+    /// The column with this SQL name.
+    pub fn column(&self, name: &str) -> Option<&'static Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The primary key column.
+    pub fn key_column(&self) -> &'static Column {
+        self.column(self.primary_key)
+            .expect("the derive always lists the primary key among the columns")
+    }
+
+    /// The kind of the primary key, which decides how keys are held.
+    pub fn key_kind(&self) -> KeyKind {
+        self.key_column()
+            .sql_type
+            .key_kind()
+            .expect("the derive only accepts key types that implement KeyType")
+    }
+
+    /// The foreign key declared on this column, if any.
+    pub fn foreign_key(&self, column: &str) -> Option<&'static ForeignKey> {
+        self.foreign_keys.iter().find(|fk| fk.column == column)
+    }
+}
+
+/// One column of a model.
+#[derive(Debug)]
+pub struct Column {
+    /// The SQL name (`#[column("...")]`, or the field's name).
+    pub name: &'static str,
+    /// The Rust field's name.
+    pub field: &'static str,
+    /// Whether the field is an `Option`, so the column may be NULL.
+    pub nullable: bool,
+    /// The SQL type the Rust type maps to.
+    pub sql_type: SqlType,
+    /// The Rust type as written, for messages (`Option<String>`).
+    pub rust_type: &'static str,
+    /// The fake that replaces this column's values, if any.
+    pub fake: Option<Fake>,
+}
+
+impl Column {
+    /// How the deferred SELECT list reads this column.
+    pub fn read(&self) -> ColumnRead {
+        match &self.fake {
+            None => ColumnRead::Value,
+            Some(fake) if fake.consistent => ColumnRead::Value,
+            Some(_) if self.nullable => ColumnRead::IsNull,
+            Some(_) => ColumnRead::Deferred,
+        }
+    }
+}
+
+/// How a column appears in a model's deferred SELECT list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnRead {
+    /// The value is read.
+    Value,
+    /// Only `(col IS NULL)` is read: a nullable faked column.
+    IsNull,
+    /// Not read at all: a NOT NULL faked column.
+    Deferred,
+}
+
+/// A foreign key from one model to another model's primary key.
+#[derive(Debug)]
+pub struct ForeignKey {
+    /// The referencing column.
+    pub column: &'static str,
+    /// The referenced model.
+    pub target: fn() -> &'static Model,
+    /// The referenced table.
+    pub target_table: TableName,
+    /// The referenced column: the target's primary key.
+    pub target_key: &'static str,
+    /// `#[fk(Model, optional)]`: when the parent row is not otherwise in the
+    /// slice, the column is written as NULL instead of pulling the parent in.
+    pub optional: bool,
+}
+
+/// A fake attached to a column with `#[fake(...)]`.
+#[derive(Debug, Clone, Copy)]
+pub struct Fake {
+    /// What to generate.
+    pub kind: FakeKind,
+    /// `unique`: no two rows of the slice share a value.
+    pub unique: bool,
+    /// `consistent`: the fake is derived from a keyed hash of the original,
+    /// so equal originals get equal fakes in every table.
+    pub consistent: bool,
+    /// `max_length = n`: a length limit when the live schema cannot tell it.
+    pub max_length: Option<u32>,
+}
+
+/// A user's own fake generator: `#[fake(with = path::to::function)]`.
+pub type FakeFn = fn(&mut crate::fake::FakeInput<'_>) -> String;
+
+macro_rules! fake_kinds {
+    ($($(#[$doc:meta])* $variant:ident = $name:literal;)*) => {
+        /// What a fake generates.
+        #[derive(Debug, Clone, Copy)]
+        pub enum FakeKind {
+            $($(#[$doc])* $variant,)*
+            /// `value = "..."`: the same constant in every row.
+            Value(&'static str),
+            /// `with = path`: the user's own generator.
+            With(FakeFn),
+        }
+
+        impl FakeKind {
+            /// The names accepted by `#[fake(...)]`, in the order of the docs.
+            pub const NAMES: &'static [&'static str] = &[$($name,)*];
+
+            /// The kind's name as written in `#[fake(...)]`.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(FakeKind::$variant => $name,)*
+                    FakeKind::Value(_) => "value",
+                    FakeKind::With(_) => "with",
+                }
+            }
+        }
+    };
+}
+
+fake_kinds! {
+    /// A given name.
+    FirstName = "first_name";
+    /// A family name.
+    LastName = "last_name";
+    /// A full name.
+    Name = "name";
+    /// A user name.
+    Username = "username";
+    /// A free e-mail address.
+    Email = "email";
+    /// An e-mail address at an example domain.
+    SafeEmail = "safe_email";
+    /// A phone number.
+    PhoneNumber = "phone_number";
+    /// A street address.
+    StreetAddress = "street_address";
+    /// A city.
+    City = "city";
+    /// A postal code.
+    Postcode = "postcode";
+    /// A country name.
+    Country = "country";
+    /// A company name.
+    Company = "company";
+    /// A job title.
+    JobTitle = "job_title";
+    /// A URL.
+    Url = "url";
+    /// An IPv4 address.
+    Ipv4 = "ipv4";
+    /// An IPv6 address.
+    Ipv6 = "ipv6";
+    /// A UUID.
+    Uuid = "uuid";
+    /// One word.
+    Word = "word";
+    /// A sentence.
+    Sentence = "sentence";
+    /// A paragraph.
+    Paragraph = "paragraph";
+    /// A date.
+    Date = "date";
+    /// A date and time.
+    DateTime = "datetime";
+}
+
+/// The SQL type a Rust field type maps to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SqlType {
+    /// `smallint` (`i16`).
+    SmallInt,
+    /// `integer` (`i32`).
+    Integer,
+    /// `bigint` (`i64`).
+    BigInt,
+    /// `real` (`f32`).
+    Real,
+    /// `double precision` (`f64`).
+    Double,
+    /// `boolean` (`bool`).
+    Boolean,
+    /// `text`, `varchar(n)`, `char(n)` and any type read as text (`String`).
+    Text,
+    /// `date`.
+    Date,
+    /// `time`.
+    Time,
+    /// `timestamp` (without time zone).
+    Timestamp,
+    /// `timestamptz`.
+    TimestampTz,
+    /// `numeric`.
+    Numeric,
+    /// `uuid`.
+    Uuid,
+    /// `json` or `jsonb`.
+    Json,
+    /// `bytea` (`Vec<u8>`).
+    Bytea,
+}
+
+impl SqlType {
+    /// How keys of this type are held, if it can be a key.
+    pub fn key_kind(self) -> Option<KeyKind> {
+        match self {
+            SqlType::SmallInt | SqlType::Integer | SqlType::BigInt => Some(KeyKind::Int),
+            SqlType::Text => Some(KeyKind::Text),
+            SqlType::Uuid => Some(KeyKind::Uuid),
+            _ => None,
+        }
+    }
+}
+
+/// How the keys of a table are held in memory and bound to queries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    /// `smallint`, `integer`, `bigint`: held as `i64`, bound as `bigint[]`.
+    Int,
+    /// Text keys: held as `String`, bound as `text[]`.
+    Text,
+    /// `uuid`: held as `u128`, bound as `uuid[]`.
+    Uuid,
+}
+
+/// A Rust type that maps to a column. Implemented for the types Django's
+/// columns map to, and for `Option` of each (a nullable column).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a column type dataslicer knows",
+    label = "unsupported column type",
+    note = "use an integer, f32/f64, bool, String, Vec<u8>, a chrono date/time, \
+            rust_decimal::Decimal, uuid::Uuid or serde_json::Value (each optionally in Option<...>)"
+)]
+pub trait ColumnType {
+    /// The SQL type.
+    const SQL_TYPE: SqlType;
+    /// Whether the column may be NULL.
+    const NULLABLE: bool = false;
+}
+
+impl<T: ColumnType> ColumnType for Option<T> {
+    const SQL_TYPE: SqlType = T::SQL_TYPE;
+    const NULLABLE: bool = true;
+}
+
+macro_rules! column_types {
+    ($($(#[$attr:meta])* $ty:ty => $sql:ident;)*) => {
+        $($(#[$attr])* impl ColumnType for $ty { const SQL_TYPE: SqlType = SqlType::$sql; })*
+    };
+}
+
+column_types! {
+    i16 => SmallInt;
+    i32 => Integer;
+    i64 => BigInt;
+    f32 => Real;
+    f64 => Double;
+    bool => Boolean;
+    String => Text;
+    Vec<u8> => Bytea;
+    #[cfg(feature = "chrono")] chrono::NaiveDate => Date;
+    #[cfg(feature = "chrono")] chrono::NaiveTime => Time;
+    #[cfg(feature = "chrono")] chrono::NaiveDateTime => Timestamp;
+    #[cfg(feature = "chrono")] chrono::DateTime<chrono::Utc> => TimestampTz;
+    #[cfg(feature = "chrono")] chrono::DateTime<chrono::FixedOffset> => TimestampTz;
+    #[cfg(feature = "chrono")] chrono::DateTime<chrono::Local> => TimestampTz;
+    #[cfg(feature = "rust_decimal")] rust_decimal::Decimal => Numeric;
+    #[cfg(feature = "uuid")] uuid::Uuid => Uuid;
+    #[cfg(feature = "json")] serde_json::Value => Json;
+}
+
+/// A Rust type that can be a primary key: `i16`, `i32`, `i64`, `String`
+/// and `uuid::Uuid`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a primary key",
+    label = "not a key type",
+    note = "a primary key is an i16, i32, i64, String or uuid::Uuid, never an Option"
+)]
+pub trait KeyType: ColumnType {}
+
+impl KeyType for i16 {}
+impl KeyType for i32 {}
+impl KeyType for i64 {}
+impl KeyType for String {}
+#[cfg(feature = "uuid")]
+impl KeyType for uuid::Uuid {}

@@ -1,0 +1,1 @@
+//! Development support for dataslicer's tests and examples (placeholder).
