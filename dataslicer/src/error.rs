@@ -11,7 +11,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum Error {
     /// The connection URL could not be parsed, or the server did not answer.
-    #[error("cannot connect to {url}: {source}")]
+    #[error("cannot connect to {url}: {}", pg(source))]
     Connect {
         /// The URL, without its password.
         url: String,
@@ -20,7 +20,7 @@ pub enum Error {
     },
 
     /// A query failed.
-    #[error("{context}: {source}")]
+    #[error("{context}: {}", pg(source))]
     Query {
         /// What was being done, naming the table (and column) involved.
         context: String,
@@ -29,7 +29,10 @@ pub enum Error {
     },
 
     /// A job's filter failed on the server.
-    #[error("the filter of the job for table {table} failed: {source}\n  filter: {filter}")]
+    #[error(
+        "the filter of the job for table {table} failed: {}\n  filter: {filter}",
+        pg(source)
+    )]
     Filter {
         /// The job's table.
         table: String,
@@ -99,14 +102,49 @@ pub enum Error {
     Usage(String),
 }
 
+/// A driver error with everything the server said: the message, and the
+/// detail, hint and column where there are any. (The driver's own `Display`
+/// says only "db error".)
+pub fn pg(error: &postgres::Error) -> String {
+    if let Some(db) = error.as_db_error() {
+        let mut out = format!("{}: {}", db.severity(), db.message());
+        if let Some(column) = db.column() {
+            out.push_str(&format!(" (column {column})"));
+        }
+        if let Some(detail) = db.detail() {
+            out.push_str(&format!("; DETAIL: {detail}"));
+        }
+        if let Some(hint) = db.hint() {
+            out.push_str(&format!("; HINT: {hint}"));
+        }
+        if let Some(context) = db.where_() {
+            out.push_str(&format!("; CONTEXT: {context}"));
+        }
+        return out;
+    }
+    let mut out = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        out.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    out
+}
+
 impl Error {
     /// A query error with a context naming the table.
-    pub(crate) fn query(context: impl Into<String>, source: postgres::Error) -> Self {
-        Error::Query { context: context.into(), source }
+    pub fn query(context: impl Into<String>, source: postgres::Error) -> Self {
+        Error::Query {
+            context: context.into(),
+            source,
+        }
     }
 
     /// An I/O error on a path.
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 }

@@ -1,0 +1,234 @@
+//! Sets of primary key values, held compactly and in a stable order.
+
+use crate::model::KeyKind;
+use std::collections::BTreeSet;
+
+/// A set of keys of one table: integers, text or UUIDs, sorted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeySet {
+    /// `smallint`, `integer` and `bigint` keys.
+    Int(BTreeSet<i64>),
+    /// Text keys.
+    Text(BTreeSet<String>),
+    /// UUID keys.
+    Uuid(BTreeSet<u128>),
+}
+
+/// One key value.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Key {
+    /// An integer key.
+    Int(i64),
+    /// A text key.
+    Text(String),
+    /// A UUID key.
+    Uuid(u128),
+}
+
+impl Key {
+    /// Parses a key from its PostgreSQL text form.
+    pub fn parse(kind: KeyKind, text: &str) -> Option<Key> {
+        match kind {
+            KeyKind::Int => text.parse().ok().map(Key::Int),
+            KeyKind::Text => Some(Key::Text(text.to_string())),
+            KeyKind::Uuid => parse_uuid(text).map(Key::Uuid),
+        }
+    }
+}
+
+impl KeySet {
+    /// An empty set of this kind.
+    pub fn new(kind: KeyKind) -> Self {
+        match kind {
+            KeyKind::Int => KeySet::Int(BTreeSet::new()),
+            KeyKind::Text => KeySet::Text(BTreeSet::new()),
+            KeyKind::Uuid => KeySet::Uuid(BTreeSet::new()),
+        }
+    }
+
+    /// A set of integer keys.
+    pub fn from_ints(keys: impl IntoIterator<Item = i64>) -> Self {
+        KeySet::Int(keys.into_iter().collect())
+    }
+
+    /// A set of text keys.
+    pub fn from_texts<S: Into<String>>(keys: impl IntoIterator<Item = S>) -> Self {
+        KeySet::Text(keys.into_iter().map(Into::into).collect())
+    }
+
+    /// The kind of keys held.
+    pub fn kind(&self) -> KeyKind {
+        match self {
+            KeySet::Int(_) => KeyKind::Int,
+            KeySet::Text(_) => KeyKind::Text,
+            KeySet::Uuid(_) => KeyKind::Uuid,
+        }
+    }
+
+    /// How many keys.
+    pub fn len(&self) -> usize {
+        match self {
+            KeySet::Int(s) => s.len(),
+            KeySet::Text(s) => s.len(),
+            KeySet::Uuid(s) => s.len(),
+        }
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Adds a key; returns whether it was new. A key of another kind is
+    /// ignored (the model's types are checked before any key is read).
+    pub fn insert(&mut self, key: Key) -> bool {
+        match (self, key) {
+            (KeySet::Int(s), Key::Int(k)) => s.insert(k),
+            (KeySet::Text(s), Key::Text(k)) => s.insert(k),
+            (KeySet::Uuid(s), Key::Uuid(k)) => s.insert(k),
+            _ => false,
+        }
+    }
+
+    /// Whether the set holds the key.
+    pub fn contains(&self, key: &Key) -> bool {
+        match (self, key) {
+            (KeySet::Int(s), Key::Int(k)) => s.contains(k),
+            (KeySet::Text(s), Key::Text(k)) => s.contains(k),
+            (KeySet::Uuid(s), Key::Uuid(k)) => s.contains(k),
+            _ => false,
+        }
+    }
+
+    /// Whether the set holds the key written as PostgreSQL prints it.
+    pub fn contains_text(&self, text: &str) -> bool {
+        match self {
+            KeySet::Int(s) => text.parse().is_ok_and(|k| s.contains(&k)),
+            KeySet::Text(s) => s.contains(text),
+            KeySet::Uuid(s) => parse_uuid(text).is_some_and(|k| s.contains(&k)),
+        }
+    }
+
+    /// The keys in order.
+    pub fn iter(&self) -> Box<dyn Iterator<Item = Key> + '_> {
+        match self {
+            KeySet::Int(s) => Box::new(s.iter().map(|k| Key::Int(*k))),
+            KeySet::Text(s) => Box::new(s.iter().map(|k| Key::Text(k.clone()))),
+            KeySet::Uuid(s) => Box::new(s.iter().map(|k| Key::Uuid(*k))),
+        }
+    }
+
+    /// Calls `f(index, text)` for each key in order, with the key as
+    /// PostgreSQL writes it.
+    pub fn for_each_text(&self, mut f: impl FnMut(usize, &str)) {
+        match self {
+            KeySet::Int(s) => {
+                let mut buf = String::new();
+                for (i, k) in s.iter().enumerate() {
+                    buf.clear();
+                    use std::fmt::Write;
+                    let _ = write!(buf, "{k}");
+                    f(i, &buf);
+                }
+            }
+            KeySet::Text(s) => s.iter().enumerate().for_each(|(i, k)| f(i, k)),
+            KeySet::Uuid(s) => s
+                .iter()
+                .enumerate()
+                .for_each(|(i, k)| f(i, &format_uuid(*k))),
+        }
+    }
+
+    /// The keys in order, split into sets of at most `size`.
+    pub fn chunks(&self, size: usize) -> Vec<KeySet> {
+        let size = size.max(1);
+        let mut out = Vec::new();
+        let mut current = KeySet::new(self.kind());
+        for key in self.iter() {
+            current.insert(key);
+            if current.len() == size {
+                out.push(std::mem::replace(&mut current, KeySet::new(self.kind())));
+            }
+        }
+        if !current.is_empty() {
+            out.push(current);
+        }
+        out
+    }
+
+    /// Adds every key of `other` that is new here, and returns those.
+    pub fn merge_new(&mut self, other: KeySet) -> KeySet {
+        let mut added = KeySet::new(self.kind());
+        for key in other.iter() {
+            if self.insert(key.clone()) {
+                added.insert(key);
+            }
+        }
+        added
+    }
+
+    /// Binds the keys as a query parameter (`bigint[]` or `text[]`).
+    pub fn to_param(&self) -> Box<dyn postgres::types::ToSql + Sync + Send> {
+        match self {
+            KeySet::Int(s) => Box::new(s.iter().copied().collect::<Vec<i64>>()),
+            KeySet::Text(s) => Box::new(s.iter().cloned().collect::<Vec<String>>()),
+            KeySet::Uuid(s) => Box::new(s.iter().map(|k| format_uuid(*k)).collect::<Vec<String>>()),
+        }
+    }
+}
+
+/// Parses `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (and the other spellings
+/// PostgreSQL accepts without braces: with or without hyphens).
+pub fn parse_uuid(text: &str) -> Option<u128> {
+    let hex: String = text.chars().filter(|c| *c != '-').collect();
+    if hex.len() != 32 {
+        return None;
+    }
+    u128::from_str_radix(&hex, 16).ok()
+}
+
+/// Writes a UUID as PostgreSQL prints it.
+pub fn format_uuid(v: u128) -> String {
+    let h = format!("{v:032x}");
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuids_round_trip() {
+        let text = "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11";
+        assert_eq!(format_uuid(parse_uuid(text).unwrap()), text);
+    }
+
+    #[test]
+    fn chunks_keep_order_and_size() {
+        let set = KeySet::from_ints(1..=5);
+        let chunks = set.chunks(2);
+        assert_eq!(
+            chunks,
+            vec![
+                KeySet::from_ints([1, 2]),
+                KeySet::from_ints([3, 4]),
+                KeySet::from_ints([5])
+            ]
+        );
+    }
+
+    #[test]
+    fn merge_new_returns_only_new_keys() {
+        let mut set = KeySet::from_ints([1, 2]);
+        let added = set.merge_new(KeySet::from_ints([2, 3]));
+        assert_eq!(added, KeySet::from_ints([3]));
+        assert_eq!(set, KeySet::from_ints([1, 2, 3]));
+    }
+}

@@ -1,0 +1,103 @@
+//! `manifest.json`: what a slice directory holds, so that it can be checked
+//! and loaded on another machine.
+
+use serde::{Deserialize, Serialize};
+
+/// The manifest format this version writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The file name of the manifest inside a slice directory.
+pub const FILE_NAME: &str = "manifest.json";
+
+/// A slice directory's description.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// [`FORMAT_VERSION`] of the writer.
+    pub format_version: u32,
+    /// The dataslicer version that wrote it.
+    pub tool_version: String,
+    /// The seed of every random choice and fake.
+    pub seed: u64,
+    /// When the slice was written (UTC, RFC 3339).
+    pub created_at: String,
+    /// Where it was read from, never with a password.
+    pub source: String,
+    /// The tables, in an order that loads with every constraint checked.
+    pub tables: Vec<ManifestTable>,
+}
+
+/// One table of a slice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestTable {
+    /// `table` or `schema.table`.
+    pub table: String,
+    /// The file, relative to the slice directory.
+    pub file: String,
+    /// The columns, in file order.
+    pub columns: Vec<String>,
+    /// The primary key column.
+    pub primary_key: String,
+    /// The foreign keys.
+    pub foreign_keys: Vec<ManifestForeignKey>,
+    /// Rows in the file (the header not counted).
+    pub rows: u64,
+    /// SHA-256 of the file, lowercase hex.
+    pub sha256: String,
+    /// Columns whose values are fakes.
+    pub faked: Vec<String>,
+}
+
+/// A foreign key, as the slice records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestForeignKey {
+    /// The referencing column.
+    pub column: String,
+    /// The referenced table.
+    pub references: String,
+    /// The referenced column.
+    pub references_column: String,
+    /// Whether the slice wrote NULL where the parent was left out.
+    pub optional: bool,
+}
+
+/// Now, as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn now_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    format_utc(secs)
+}
+
+/// Seconds since the Unix epoch as `YYYY-MM-DDTHH:MM:SSZ`.
+fn format_utc(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_utc;
+
+    #[test]
+    fn formats_utc_dates() {
+        assert_eq!(format_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_utc(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(format_utc(1_795_823_999), "2026-11-27T23:59:59Z");
+    }
+}

@@ -1,0 +1,5 @@
+//! Where rows go.
+
+pub mod dir;
+
+pub use self::dir::{DirSink, TableFile};

@@ -1,0 +1,5 @@
+//! Where rows come from.
+
+pub mod postgres;
+
+pub use self::postgres::{LiveColumn, LiveTable, PgSource};

@@ -1,0 +1,400 @@
+//! Reading from PostgreSQL: one `REPEATABLE READ, READ ONLY` transaction, so
+//! every query of a run sees the same snapshot, and nothing is written.
+
+use crate::error::{Error, Result};
+use crate::job::Filter;
+use crate::keys::{Key, KeySet};
+use crate::model::{KeyKind, Model, TableName};
+use crate::sql;
+use postgres::types::ToSql;
+use postgres::{Client, IsolationLevel, NoTls, Transaction};
+use std::io::Read;
+
+/// Connects to `url` (`postgres://user@host:port/db` or a key=value string).
+pub fn connect(url: &str) -> Result<Client> {
+    Client::connect(url, NoTls).map_err(|source| Error::Connect {
+        url: redact(url),
+        source,
+    })
+}
+
+/// The URL without its password.
+pub fn redact(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        // key=value form: drop any password=... pair.
+        return url
+            .split_whitespace()
+            .filter(|part| !part.starts_with("password="))
+            .collect::<Vec<_>>()
+            .join(" ");
+    };
+    let rest = &url[scheme_end + 3..];
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    match authority.rfind('@') {
+        Some(at) => {
+            let user_info = &authority[..at];
+            let user = user_info.split(':').next().unwrap_or("");
+            format!("{}{user}@{}", &url[..scheme_end + 3], &rest[at + 1..])
+        }
+        None => url.to_string(),
+    }
+}
+
+/// A column as the live database describes it.
+#[derive(Debug, Clone)]
+pub struct LiveColumn {
+    /// The column name.
+    pub name: String,
+    /// The type as `format_type` prints it (`character varying(254)`).
+    pub type_name: String,
+    /// The base type's name (`varchar`, `int4`, an enum's name, ...).
+    pub base_type: String,
+    /// `varchar(n)` / `char(n)`: the limit in characters.
+    pub max_chars: Option<usize>,
+    /// Whether the column is NOT NULL.
+    pub not_null: bool,
+    /// Whether it has a default (or is an identity or generated column).
+    pub has_default: bool,
+    /// Whether it is a generated column (which COPY cannot write).
+    pub generated: bool,
+}
+
+/// A table as the live database describes it.
+#[derive(Debug, Clone)]
+pub struct LiveTable {
+    /// The columns, in the table's order.
+    pub columns: Vec<LiveColumn>,
+}
+
+impl LiveTable {
+    /// The column with this name.
+    pub fn column(&self, name: &str) -> Option<&LiveColumn> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+/// A read-only snapshot of a PostgreSQL database.
+pub struct PgSource<'a> {
+    tx: Transaction<'a>,
+    description: String,
+}
+
+impl<'a> PgSource<'a> {
+    /// Starts the snapshot on `client`.
+    pub fn begin(client: &'a mut Client) -> Result<Self> {
+        let mut tx = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(|e| Error::query("starting the read-only snapshot", e))?;
+        tx.batch_execute(sql::SESSION_SETTINGS)
+            .map_err(|e| Error::query("pinning the session settings", e))?;
+        let row = tx
+            .query_one(
+                "SELECT current_user::text, coalesce(host(inet_server_addr()), 'localhost'), \
+                 coalesce(inet_server_port(), 5432), current_database()::text",
+                &[],
+            )
+            .map_err(|e| Error::query("reading the connection's description", e))?;
+        let description = format!(
+            "postgres://{}@{}:{}/{}",
+            row.get::<_, String>(0),
+            row.get::<_, String>(1),
+            row.get::<_, i32>(2),
+            row.get::<_, String>(3)
+        );
+        Ok(PgSource { tx, description })
+    }
+
+    /// `postgres://user@host:port/database`, never with a password.
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// Describes a table's columns; an error naming the table when it does
+    /// not exist.
+    pub fn describe(&mut self, table: &TableName) -> Result<LiveTable> {
+        let rows = self
+            .tx
+            .query(
+                "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), t.typname::text, \
+                        CASE WHEN t.typname IN ('varchar', 'bpchar') AND a.atttypmod > 4 \
+                             THEN a.atttypmod - 4 END, \
+                        a.attnotnull, a.atthasdef OR a.attidentity <> '', a.attgenerated <> '' \
+                 FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid \
+                 WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped \
+                 ORDER BY a.attnum",
+                &[&sql::table(table)],
+            )
+            .map_err(|e| Error::query(format!("describing table {table}"), e))?;
+        if rows.is_empty() {
+            return Err(Error::Schema {
+                table: table.to_string(),
+                message: "the table does not exist in the source database (or has no columns)"
+                    .into(),
+            });
+        }
+        Ok(LiveTable {
+            columns: rows
+                .iter()
+                .map(|r| LiveColumn {
+                    name: r.get(0),
+                    type_name: r.get(1),
+                    base_type: r.get(2),
+                    max_chars: r.get::<_, Option<i32>>(3).map(|n| n as usize),
+                    not_null: r.get(4),
+                    has_default: r.get(5),
+                    generated: r.get(6),
+                })
+                .collect(),
+        })
+    }
+
+    /// `SELECT min(pk), max(pk)` of an integer key: two index probes.
+    pub fn key_range(&mut self, model: &Model) -> Result<Option<(i64, i64)>> {
+        let key = sql::ident(model.primary_key);
+        let query = format!(
+            "SELECT min({key})::int8, max({key})::int8 FROM {}",
+            sql::table(&model.table)
+        );
+        let row = self
+            .tx
+            .query_one(&query, &[])
+            .map_err(|e| Error::query(format!("reading the key range of {}", model.table), e))?;
+        Ok(
+            match (row.get::<_, Option<i64>>(0), row.get::<_, Option<i64>>(1)) {
+                (Some(min), Some(max)) => Some((min, max)),
+                _ => None,
+            },
+        )
+    }
+
+    /// The keys of rows matching the filter and, when `restrict` is given,
+    /// whose `column` is one of `keys`. The keys are bound in batches.
+    pub fn select_keys(
+        &mut self,
+        model: &Model,
+        filter: Option<&Filter>,
+        restrict: Option<(&str, &KeySet)>,
+        batch_size: usize,
+    ) -> Result<KeySet> {
+        let kind = model.key_kind();
+        let mut out = KeySet::new(kind);
+        let user_params = filter.map_or(0, |f| f.params.len());
+        let mut conditions = Vec::new();
+        if let Some(filter) = filter {
+            conditions.push(format!("({})", filter.sql));
+        }
+        match restrict {
+            None => {
+                let query = select_keys_query(model, &conditions);
+                self.collect_keys(model, filter, &query, None, &mut out)?;
+            }
+            Some((column, keys)) => {
+                conditions.push(sql::any_param(column, keys.kind(), user_params + 1));
+                let query = select_keys_query(model, &conditions);
+                for chunk in keys.chunks(batch_size) {
+                    self.collect_keys(model, filter, &query, Some(chunk.to_param()), &mut out)?;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Which of the candidate integer keys exist and match the filter.
+    pub fn probe_keys(
+        &mut self,
+        model: &Model,
+        filter: Option<&Filter>,
+        candidates: &KeySet,
+    ) -> Result<KeySet> {
+        let user_params = filter.map_or(0, |f| f.params.len());
+        let mut conditions = vec![sql::any_param(
+            model.primary_key,
+            candidates.kind(),
+            user_params + 1,
+        )];
+        if let Some(filter) = filter {
+            conditions.push(format!("({})", filter.sql));
+        }
+        let query = select_keys_query(model, &conditions);
+        let mut out = KeySet::new(model.key_kind());
+        self.collect_keys(model, filter, &query, Some(candidates.to_param()), &mut out)?;
+        Ok(out)
+    }
+
+    fn collect_keys(
+        &mut self,
+        model: &Model,
+        filter: Option<&Filter>,
+        query: &str,
+        extra: Option<Box<dyn ToSql + Sync + Send>>,
+        out: &mut KeySet,
+    ) -> Result<()> {
+        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
+        if let Some(filter) = filter {
+            params.extend(
+                filter
+                    .params
+                    .iter()
+                    .map(|p| p.as_ref() as &(dyn ToSql + Sync)),
+            );
+        }
+        if let Some(extra) = &extra {
+            params.push(extra.as_ref());
+        }
+        let rows = self
+            .tx
+            .query(query, &params)
+            .map_err(|source| match filter {
+                Some(f) => Error::Filter {
+                    table: model.table.to_string(),
+                    filter: f.sql.clone(),
+                    source,
+                },
+                None => Error::query(format!("selecting keys of {}", model.table), source),
+            })?;
+        let kind = model.key_kind();
+        for row in rows {
+            out.insert(read_key(&row, 0, kind));
+        }
+        Ok(())
+    }
+
+    /// For each of `columns` (foreign keys whose targets have key kind
+    /// `kinds[i]`), the distinct non-NULL values in the rows with `keys` (or
+    /// in every row, when `keys` is `None`).
+    pub fn foreign_key_values(
+        &mut self,
+        model: &Model,
+        columns: &[(&str, KeyKind)],
+        keys: Option<&KeySet>,
+        batch_size: usize,
+    ) -> Result<Vec<KeySet>> {
+        let mut out: Vec<KeySet> = columns.iter().map(|&(_, kind)| KeySet::new(kind)).collect();
+        if columns.is_empty() {
+            return Ok(out);
+        }
+        let context = || {
+            let names: Vec<&str> = columns.iter().map(|c| c.0).collect();
+            format!(
+                "reading foreign keys {} of {}",
+                names.join(", "),
+                model.table
+            )
+        };
+        match keys {
+            Some(keys) => {
+                let list: Vec<String> = columns
+                    .iter()
+                    .map(|&(c, kind)| sql::key_expr(c, kind))
+                    .collect();
+                let query = format!(
+                    "SELECT {} FROM {} WHERE {}",
+                    list.join(", "),
+                    sql::table(&model.table),
+                    sql::any_param(model.primary_key, keys.kind(), 1)
+                );
+                for chunk in keys.chunks(batch_size) {
+                    let param = chunk.to_param();
+                    let rows = self
+                        .tx
+                        .query(&query, &[param.as_ref() as &(dyn ToSql + Sync)])
+                        .map_err(|e| Error::query(context(), e))?;
+                    for row in rows {
+                        for (i, &(_, kind)) in columns.iter().enumerate() {
+                            if let Some(key) = read_optional_key(&row, i, kind) {
+                                out[i].insert(key);
+                            }
+                        }
+                    }
+                }
+            }
+            None => {
+                // One DISTINCT query per column: the table is exported whole,
+                // so reading its key columns costs no more than the export.
+                for (i, &(column, kind)) in columns.iter().enumerate() {
+                    let query = format!(
+                        "SELECT DISTINCT {} FROM {} WHERE {} IS NOT NULL",
+                        sql::key_expr(column, kind),
+                        sql::table(&model.table),
+                        sql::ident(column)
+                    );
+                    let rows = self
+                        .tx
+                        .query(&query, &[])
+                        .map_err(|e| Error::query(context(), e))?;
+                    for row in rows {
+                        out[i].insert(read_key(&row, 0, kind));
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Streams `COPY (query) TO STDOUT (FORMAT csv)` to `f`.
+    pub fn copy_out<T>(
+        &mut self,
+        table: &TableName,
+        query: &str,
+        f: impl FnOnce(&mut dyn Read) -> Result<T>,
+    ) -> Result<T> {
+        let mut reader = self
+            .tx
+            .copy_out(&sql::copy_out(query))
+            .map_err(|e| Error::query(format!("reading rows of {table}"), e))?;
+        f(&mut reader)
+    }
+
+    /// Ends the snapshot.
+    pub fn finish(self) -> Result<()> {
+        self.tx
+            .commit()
+            .map_err(|e| Error::query("ending the read-only snapshot", e))
+    }
+}
+
+fn select_keys_query(model: &Model, conditions: &[String]) -> String {
+    let mut query = format!(
+        "SELECT {} FROM {}",
+        sql::key_expr(model.primary_key, model.key_kind()),
+        sql::table(&model.table)
+    );
+    if !conditions.is_empty() {
+        query.push_str(" WHERE ");
+        query.push_str(&conditions.join(" AND "));
+    }
+    query
+}
+
+fn read_key(row: &postgres::Row, i: usize, kind: KeyKind) -> Key {
+    read_optional_key(row, i, kind).expect("key columns are selected as non-NULL")
+}
+
+fn read_optional_key(row: &postgres::Row, i: usize, kind: KeyKind) -> Option<Key> {
+    match kind {
+        KeyKind::Int => row.get::<_, Option<i64>>(i).map(Key::Int),
+        KeyKind::Text => row.get::<_, Option<String>>(i).map(Key::Text),
+        KeyKind::Uuid => row
+            .get::<_, Option<String>>(i)
+            .and_then(|t| Key::parse(KeyKind::Uuid, &t)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_never_show() {
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/db"),
+            "postgres://u@h:5432/db"
+        );
+        assert_eq!(redact("postgres://h/db"), "postgres://h/db");
+        assert_eq!(redact("host=h password=secret user=u"), "host=h user=u");
+    }
+}

@@ -1,0 +1,146 @@
+//! SQL text, built in one place: every identifier quoted, every user value a
+//! bound parameter. The only values written into SQL text are key arrays the
+//! tool produced itself (COPY takes no parameters), escaped here.
+
+use crate::keys::KeySet;
+use crate::model::{KeyKind, TableName};
+
+/// `"name"`, with embedded double quotes doubled.
+pub fn ident(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 2);
+    out.push('"');
+    for c in name.chars() {
+        if c == '"' {
+            out.push('"');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
+/// `"schema"."name"` or `"name"`.
+pub fn table(name: &TableName) -> String {
+    match name.schema {
+        Some(schema) => format!("{}.{}", ident(schema), ident(name.name)),
+        None => ident(name.name),
+    }
+}
+
+/// `'text'`, with embedded single quotes doubled (standard_conforming_strings
+/// is pinned on every connection, so backslashes need no escaping).
+pub fn literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// The SQL array type keys of this kind are bound as.
+pub fn key_array_type(kind: KeyKind) -> &'static str {
+    match kind {
+        KeyKind::Int => "int8[]",
+        KeyKind::Text => "text[]",
+        KeyKind::Uuid => "uuid[]",
+    }
+}
+
+/// How a key column is read so that it decodes as the key kind.
+pub fn key_expr(column: &str, kind: KeyKind) -> String {
+    match kind {
+        KeyKind::Int => format!("{}::int8", ident(column)),
+        KeyKind::Text | KeyKind::Uuid => format!("{}::text", ident(column)),
+    }
+}
+
+/// `$n::type` comparing a column with a bound key array.
+pub fn any_param(column: &str, kind: KeyKind, n: usize) -> String {
+    match kind {
+        // Comparing with the column's own type keeps indexes usable; integer
+        // comparisons across widths are indexable as they are.
+        KeyKind::Int => format!("{} = ANY(${n}::int8[])", ident(column)),
+        KeyKind::Text => format!("{}::text = ANY(${n}::text[])", ident(column)),
+        KeyKind::Uuid => format!("{} = ANY(${n}::text[]::uuid[])", ident(column)),
+    }
+}
+
+/// `col = ANY('{...}'::type)` with the keys written as an array literal: for
+/// COPY, which takes no parameters. The keys are the tool's own values.
+pub fn any_literal(column: &str, keys: &KeySet) -> String {
+    let kind = keys.kind();
+    let mut array = String::with_capacity(keys.len() * 8 + 2);
+    array.push('{');
+    keys.for_each_text(|i, key| {
+        if i > 0 {
+            array.push(',');
+        }
+        match kind {
+            KeyKind::Int | KeyKind::Uuid => array.push_str(key),
+            KeyKind::Text => {
+                // Array element syntax: always double-quote, escape \ and ".
+                array.push('"');
+                for c in key.chars() {
+                    if c == '"' || c == '\\' {
+                        array.push('\\');
+                    }
+                    array.push(c);
+                }
+                array.push('"');
+            }
+        }
+    });
+    array.push('}');
+    let column = match kind {
+        KeyKind::Text => format!("{}::text", ident(column)),
+        _ => ident(column),
+    };
+    format!(
+        "{column} = ANY({}::{})",
+        literal(&array),
+        key_array_type(kind)
+    )
+}
+
+/// `COPY (query) TO STDOUT (FORMAT csv)`.
+pub fn copy_out(query: &str) -> String {
+    format!("COPY ({query}) TO STDOUT (FORMAT csv)")
+}
+
+/// The session settings pinned on every connection, reading and writing, so
+/// that values print and parse the same whatever the server's defaults.
+pub const SESSION_SETTINGS: &str = "SET LOCAL DateStyle = 'ISO, YMD'; \
+     SET LOCAL IntervalStyle = 'postgres'; \
+     SET LOCAL bytea_output = 'hex'; \
+     SET LOCAL extra_float_digits = 3; \
+     SET LOCAL client_encoding = 'UTF8'; \
+     SET LOCAL standard_conforming_strings = on; \
+     SET LOCAL TimeZone = 'UTC'";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_are_quoted_and_escaped() {
+        assert_eq!(ident("order"), r#""order""#);
+        assert_eq!(ident(r#"We"ird"#), r#""We""ird""#);
+        assert_eq!(
+            table(&TableName::new(Some("Shop"), "item")),
+            r#""Shop"."item""#
+        );
+    }
+
+    #[test]
+    fn literals_double_single_quotes() {
+        assert_eq!(literal("it's"), "'it''s'");
+        assert_eq!(literal(r"a\b"), r"'a\b'");
+    }
+
+    #[test]
+    fn key_arrays_are_escaped_literals() {
+        let ints = KeySet::from_ints([3, 1, 2]);
+        assert_eq!(any_literal("id", &ints), r#""id" = ANY('{1,2,3}'::int8[])"#);
+        let texts = KeySet::from_texts(["a\"b", "c'd", r"e\f"]);
+        assert_eq!(
+            any_literal("code", &texts),
+            r#""code"::text = ANY('{"a\"b","c''d","e\\f"}'::text[])"#
+        );
+    }
+}
