@@ -1,4 +1,135 @@
 //! dataslicer: small, anonymized, referentially complete slices of PostgreSQL.
+//!
+//! Mirror the tables you care about as Rust structs, say which columns hold
+//! personal data, and dataslicer writes a slice: a sample of rows, the rows
+//! that belong to them, and every row they need, with the personal data
+//! replaced by fakes. The slice is one CSV file per table plus a
+//! `manifest.json`, and it loads into an empty copy of the schema with every
+//! constraint on.
+//!
+//! # A worked example
+//!
+//! ```no_run
+//! use dataslicer::prelude::*;
+//!
+//! #[derive(Importer)]
+//! #[table("django_site")]
+//! struct Site {
+//!     id: i32,
+//!     domain: String,
+//! }
+//!
+//! #[derive(Importer)]
+//! #[table("accounts_customer")]
+//! struct Customer {
+//!     id: i64,
+//!     #[fk(Site)]
+//!     site_id: i32,
+//!     #[fake(email, unique)]
+//!     email: String,
+//!     #[fake(phone_number)]
+//!     phone: Option<String>,
+//!     is_active: bool,
+//!     #[fk(Customer, optional)]
+//!     referred_by_id: Option<i64>,
+//! }
+//!
+//! #[derive(Importer)]
+//! #[table("orders_order")]
+//! struct Order {
+//!     id: i64,
+//!     #[fk(Customer)]
+//!     customer_id: i64,
+//!     status: String,
+//! }
+//!
+//! let jobs = vec![
+//!     ImportJob::<Customer>::new().filter("is_active AND id > $1", params![1000_i64]).sample(100),
+//!     ImportJob::<Order>::new(),
+//! ];
+//! let mut client = dataslicer::connect("postgres://app@db.internal/shop")?;
+//! let manifest = dataslicer::download(&mut client, &jobs, "slice/", &Options { seed: 42, ..Default::default() })?;
+//! for table in &manifest.tables {
+//!     println!("{}: {} rows", table.table, table.rows);
+//! }
+//! # Ok::<(), dataslicer::Error>(())
+//! ```
+//!
+//! This writes `slice/django_site.csv`, `slice/accounts_customer.csv`,
+//! `slice/orders_order.csv` and `slice/manifest.json`: 100 active customers
+//! chosen at random, all their orders, and the sites they belong to. Their
+//! e-mails and phone numbers are fakes; the originals are never read.
+//!
+//! # What a slice contains
+//!
+//! 1. **Samples.** A job with `sample(n)` takes `n` rows chosen at random
+//!    among those matching its filter (all of them when there are fewer). The
+//!    choice depends only on the seed and the data: the same seed gives the
+//!    same rows, byte for byte, run after run; another seed gives another
+//!    sample. With an integer primary key, rows are found by probing random
+//!    keys through the primary key index, so the cost grows with `n`, not
+//!    with the table. When keys are so sparse, or the filter so selective,
+//!    that probing would take more than `16n + 4096` lookups, and for text
+//!    and UUID keys, the job reads every matching *key* (an index or
+//!    sequential scan of the table, but not its rows) and chooses among them.
+//! 2. **Downward.** A job whose model has foreign keys to *restricted* jobs
+//!    (sampled, filtered, or restricted this way themselves) takes only the
+//!    rows that reference a selected row of one of them (the union over those
+//!    keys), then applies its own filter and sample. With the jobs above, the
+//!    orders are those of the 100 customers. Foreign keys are looked up in
+//!    batches through `= ANY($1)`, so with an index on the foreign key column
+//!    the cost grows with the slice, not the table.
+//! 3. **Whole tables.** A job with no filter, no sample and no restricted
+//!    parent exports its whole table: a catalogue, say.
+//! 4. **Upward closure.** Every row in the slice gets every row its foreign
+//!    keys point at, recursively, to a fixpoint: parents, grandparents,
+//!    models no job names (reached through `#[fk]`), self-references (a
+//!    customer's referrer, a category's parent chain) and cycles between
+//!    tables. Rows pulled in this way do not bring their own children (a
+//!    referrer's orders stay out), or a slice would grow without bound. An
+//!    `optional` foreign key (`#[fk(Customer, optional)]`) does not pull its
+//!    parent in: where the parent is not otherwise in the slice, the column is
+//!    written as NULL.
+//! 5. **Loadable.** The tables are listed in `manifest.json` in an order
+//!    that loads parents first; foreign keys within cycles need deferrable
+//!    constraints or a nullable column, and the slice then loads into an
+//!    empty copy of the schema with every constraint checked.
+//!
+//! # How it runs
+//!
+//! * Every read happens in one `REPEATABLE READ, READ ONLY` transaction:
+//!   writes on the source during the export cannot break the slice, and the
+//!   source may be a hot standby reached by a role that may only `SELECT`.
+//!   Nothing is written to the source, not even temporary tables.
+//! * Rows stream from `COPY ... TO STDOUT (FORMAT csv)` to the files. Only
+//!   fields that change (fakes, nulled optional keys) are rewritten; every
+//!   other byte is PostgreSQL's own. Keys are held compactly in memory, never
+//!   rows.
+//! * Before anything is read, every model is checked against the live
+//!   schema: a missing table or column, a type that does not match, a NOT
+//!   NULL column the model leaves out, all named in one error.
+//! * The directory is written under a temporary name and renamed into place
+//!   when complete: an interrupted run never leaves a directory that looks
+//!   like a slice.
+//!
+//! # Models
+//!
+//! `#[derive(Importer)]` takes a struct with named fields:
+//!
+//! | attribute | on | meaning |
+//! |---|---|---|
+//! | `#[table("name")]`, `#[table("schema.name")]` | struct | the table (required) |
+//! | `#[pk]` | field | the primary key (default: the field named `id`) |
+//! | `#[column("sql_name")]` | field | the column's name, when it differs from the field's |
+//! | `#[fk(Model)]` | field | a foreign key to `Model`'s primary key; the field's type must be that key's type, or an `Option` of it |
+//! | `#[fk(Model, optional)]` | `Option` field | a foreign key written as NULL when its parent is not in the slice |
+//! | `#[fake(kind)]` | field | replace the values by fakes of `kind`, see [`fake`] |
+//!
+//! An `Option<T>` field mirrors a nullable column. Field types: integers,
+//! `f32`/`f64`, `bool`, `String`, `Vec<u8>`, and with the crate features of
+//! the same names chrono's date and time types, `rust_decimal::Decimal`,
+//! `uuid::Uuid` and `serde_json::Value` (`json`). Mistakes are compile errors
+//! at the attribute or field at fault.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
