@@ -8,6 +8,9 @@ pub struct Input<'a> {
     pub ident: &'a Ident,
     /// `#[table("...")]`; `None` after an error was reported.
     pub table: Option<Table>,
+    /// Whether it is a struct with named fields; when not, an error was
+    /// reported and `fields` is empty.
+    pub named: bool,
     pub fields: Vec<Field<'a>>,
 }
 
@@ -97,12 +100,14 @@ pub enum FakeClass {
 }
 
 impl FakeClass {
-    pub fn marker(self) -> &'static str {
+    /// The `dataslicer::__private` function whose bound checks that a field
+    /// type can hold this class of values.
+    pub fn check_fn(self) -> &'static str {
         match self {
-            FakeClass::Text => "TextFake",
-            FakeClass::Uuid => "UuidFake",
-            FakeClass::Date => "DateFake",
-            FakeClass::DateTime => "DateTimeFake",
+            FakeClass::Text => "holds_text",
+            FakeClass::Uuid => "holds_uuid",
+            FakeClass::Date => "holds_date",
+            FakeClass::DateTime => "holds_datetime",
         }
     }
 }

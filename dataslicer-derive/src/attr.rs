@@ -3,19 +3,16 @@
 
 use crate::ast::{self, FakeClass, FakeKind, Field, ForeignKey, Input, Table};
 use proc_macro2::Span;
-use syn::spanned::Spanned;
 use syn::{Attribute, Data, DeriveInput, Fields, LitInt, LitStr, Path, Token};
 
-/// Collects errors so that all of them are reported together.
+/// Collects errors so that all of them are reported together, in the order
+/// of the source, whichever check found them.
 #[derive(Default)]
-pub struct Errors(Option<syn::Error>);
+pub struct Errors(Vec<syn::Error>);
 
 impl Errors {
     pub fn push(&mut self, error: syn::Error) {
-        match &mut self.0 {
-            Some(all) => all.combine(error),
-            None => self.0 = Some(error),
-        }
+        self.0.push(error);
     }
 
     pub fn error(&mut self, span: Span, message: impl std::fmt::Display) {
@@ -27,8 +24,18 @@ impl Errors {
         self.push(syn::Error::new_spanned(tokens, message));
     }
 
-    pub fn finish(self) -> Result<(), syn::Error> {
-        self.0.map_or(Ok(()), Err)
+    pub fn finish(mut self) -> Result<(), syn::Error> {
+        // A stable sort: errors at one place keep the order they were found in.
+        self.0.sort_by_key(|error| {
+            let start = error.span().start();
+            (start.line, start.column)
+        });
+        let mut errors = self.0.into_iter();
+        let Some(mut all) = errors.next() else {
+            return Ok(());
+        };
+        all.extend(errors);
+        Err(all)
     }
 }
 
@@ -78,26 +85,35 @@ kinds! {
 /// The options of `#[fake(...)]` besides the kind names.
 const FAKE_OPTIONS: &[&str] = &["unique", "consistent", "max_length", "value", "with"];
 
+const NOT_NAMED: &str = "`Importer` needs a struct with named fields, one per column: \
+                         `struct Name { id: i64, ... }`";
+
 /// Parses the struct; what cannot be parsed is reported in `errors` and left
 /// out, so the checks after this still run on the rest.
 pub fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Input<'a> {
     let table = parse_table(input, errors);
     if !input.generics.params.is_empty() {
-        errors.error(
-            input.generics.span(),
+        errors.error_at(
+            &input.generics,
             "a dataslicer model cannot be generic: it mirrors one table",
         );
     }
     let fields = match &input.data {
         Data::Struct(data) => match &data.fields {
-            Fields::Named(named) => named.named.iter().filter_map(|f| parse_field(f, errors)).collect(),
-            Fields::Unnamed(_) | Fields::Unit => {
-                errors.error(
-                    input.ident.span(),
-                    "`Importer` needs a struct with named fields, one per column: \
-                     `struct Name { id: i64, ... }`",
-                );
-                Vec::new()
+            Fields::Named(named) => Some(
+                named
+                    .named
+                    .iter()
+                    .filter_map(|f| parse_field(f, errors))
+                    .collect(),
+            ),
+            Fields::Unnamed(unnamed) => {
+                errors.error_at(unnamed, NOT_NAMED);
+                None
+            }
+            Fields::Unit => {
+                errors.error(input.ident.span(), NOT_NAMED);
+                None
             }
         },
         Data::Enum(data) => {
@@ -105,17 +121,22 @@ pub fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Input<'a> {
                 data.enum_token.span,
                 "`Importer` can only be derived for a struct with named fields, not an enum",
             );
-            Vec::new()
+            None
         }
         Data::Union(data) => {
             errors.error(
                 data.union_token.span,
                 "`Importer` can only be derived for a struct with named fields, not a union",
             );
-            Vec::new()
+            None
         }
     };
-    Input { ident: &input.ident, table, fields }
+    Input {
+        ident: &input.ident,
+        table,
+        named: fields.is_some(),
+        fields: fields.unwrap_or_default(),
+    }
 }
 
 fn parse_table(input: &DeriveInput, errors: &mut Errors) -> Option<Table> {
@@ -132,13 +153,19 @@ fn parse_table(input: &DeriveInput, errors: &mut Errors) -> Option<Table> {
             }
         };
         if found.is_some() {
-            errors.error_at(attr, "duplicate `#[table]`: a model mirrors exactly one table");
+            errors.error_at(
+                attr,
+                "duplicate `#[table]`: a model mirrors exactly one table",
+            );
             continue;
         }
         let value = literal.value();
         let parts: Vec<&str> = value.split('.').collect();
         let table = match parts.as_slice() {
-            [name] if !name.is_empty() => Table { schema: None, name: name.to_string() },
+            [name] if !name.is_empty() => Table {
+                schema: None,
+                name: name.to_string(),
+            },
             [schema, name] if !schema.is_empty() && !name.is_empty() => Table {
                 schema: Some(schema.to_string()),
                 name: name.to_string(),
@@ -147,9 +174,7 @@ fn parse_table(input: &DeriveInput, errors: &mut Errors) -> Option<Table> {
                 let message = if value.trim().is_empty() {
                     "the table name is empty: write `#[table(\"app_model\")]`".to_string()
                 } else {
-                    format!(
-                        "`{value}` is not a table name: expected `table` or `schema.table`"
-                    )
+                    format!("`{value}` is not a table name: expected `table` or `schema.table`")
                 };
                 errors.error(literal.span(), message);
                 continue;
@@ -289,7 +314,9 @@ fn parse_fake(attr: &Attribute, errors: &mut Errors) -> Option<ast::Fake> {
             "max_length" => {
                 let n: LitInt = meta.value()?.parse()?;
                 match n.base10_parse::<u32>() {
-                    Ok(0) | Err(_) => errors.error(n.span(), "`max_length` is a positive number of characters"),
+                    Ok(0) | Err(_) => {
+                        errors.error(n.span(), "`max_length` is a positive number of characters")
+                    }
                     Ok(n) => max_length = Some(n),
                 }
             }
@@ -304,12 +331,19 @@ fn parse_fake(attr: &Attribute, errors: &mut Errors) -> Option<ast::Fake> {
             _ => match NAMED_KINDS.iter().find(|k| k.name == name) {
                 Some(named) => set_kind(FakeKind::Named(named, ident.span()), ident.span(), errors),
                 None => {
-                    let candidates = NAMED_KINDS.iter().map(|k| k.name).chain(FAKE_OPTIONS.iter().copied());
+                    let candidates = NAMED_KINDS
+                        .iter()
+                        .map(|k| k.name)
+                        .chain(FAKE_OPTIONS.iter().copied());
                     let hint = match did_you_mean(&name, candidates) {
                         Some(close) => format!("; did you mean `{close}`?"),
                         None => format!(
                             "; the kinds are: {}",
-                            NAMED_KINDS.iter().map(|k| k.name).collect::<Vec<_>>().join(", ")
+                            NAMED_KINDS
+                                .iter()
+                                .map(|k| k.name)
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         ),
                     };
                     errors.error(ident.span(), format!("unknown fake kind `{name}`{hint}"));
@@ -329,7 +363,13 @@ fn parse_fake(attr: &Attribute, errors: &mut Errors) -> Option<ast::Fake> {
         }
         return None;
     };
-    Some(ast::Fake { kind, unique, consistent, max_length, attr: attr.clone() })
+    Some(ast::Fake {
+        kind,
+        unique,
+        consistent,
+        max_length,
+        attr: attr.clone(),
+    })
 }
 
 /// The candidate closest to `word`, if it is close enough to be a typo.
@@ -349,13 +389,15 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in rows.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        rows[0][j] = j;
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (rows[i - 1][j] + 1).min(rows[i][j - 1] + 1).min(rows[i - 1][j - 1] + cost);
+            let mut best = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 best = best.min(rows[i - 2][j - 2] + 1);
             }

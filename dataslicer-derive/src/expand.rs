@@ -3,8 +3,8 @@
 use crate::ast::{FakeKind, Field, Input};
 use crate::attr::{self, Errors};
 use crate::{fallback, valid};
-use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
+use proc_macro2::{Group, Span, TokenStream, TokenTree};
+use quote::{ToTokens, quote, quote_spanned};
 use syn::DeriveInput;
 
 /// Parses, checks and generates; on any error, the errors plus a stub impl.
@@ -15,9 +15,12 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
     match (errors.finish(), pk, &parsed.table) {
         (Ok(()), Some(pk), Some(_)) => generate(&parsed, pk),
         (result, _, _) => {
-            let mut tokens = result.err().map(|e| e.to_compile_error()).unwrap_or_default();
+            let mut tokens = result
+                .err()
+                .map(|e| e.to_compile_error())
+                .unwrap_or_default();
             if input.generics.params.is_empty() {
-                tokens.extend(fallback::stub(&parsed, pk));
+                tokens.extend(fallback::stub(&parsed));
             }
             tokens
         }
@@ -45,6 +48,9 @@ fn generate(input: &Input, pk: usize) -> TokenStream {
     quote! {
         #[allow(non_upper_case_globals, clippy::all)]
         const _: () = {
+            // Keeps "`Importer` is implemented for `OtherModel`" out of the
+            // error for an `#[fk(Target)]` whose target is not a model.
+            #[diagnostic::do_not_recommend]
             #[automatically_derived]
             impl ::dataslicer::Importer for #ident {
                 type Key = #key_type;
@@ -89,8 +95,15 @@ fn column(field: &Field) -> TokenStream {
                 }
                 FakeKind::Value(value) => quote!(::dataslicer::FakeKind::Value(#value)),
                 FakeKind::With(path) => {
+                    // Through a typed binding, so that a function of another
+                    // signature is reported against `FakeFn` at the path.
                     let span = syn::spanned::Spanned::span(path);
-                    quote_spanned!(span=> ::dataslicer::FakeKind::With(#path))
+                    quote_spanned! {span=>
+                        ::dataslicer::FakeKind::With({
+                            let with: ::dataslicer::FakeFn = #path;
+                            with
+                        })
+                    }
                 }
             };
             let unique = fake.unique;
@@ -138,18 +151,37 @@ fn foreign_key(field: &Field) -> Option<TokenStream> {
     })
 }
 
-/// A check that the field's type can hold the fake's values.
+/// A check that the field's type can hold the fake's values. The type is
+/// re-spanned to the fake's name, so that the error lands on `#[fake(email)]`
+/// with the field's type in the message.
 fn fake_check(field: &Field) -> Option<TokenStream> {
     let fake = field.fake.as_ref()?;
     let FakeKind::Named(named, span) = &fake.kind else {
         return None;
     };
-    let ty = field.ty;
-    let marker = syn::Ident::new(named.class.marker(), *span);
-    let ty = quote_spanned!(*span=> #ty);
+    let check = syn::Ident::new(named.class.check_fn(), *span);
+    let ty = respan(field.ty.to_token_stream(), *span);
     Some(quote_spanned! {*span=>
-        const _: () = ::dataslicer::__private::holds_fake::<::dataslicer::__private::#marker, #ty>();
+        const _: () = ::dataslicer::__private::#check::<#ty>();
     })
+}
+
+/// `tokens` with every token, nested ones included, at `span`.
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|token| match token {
+            TokenTree::Group(group) => {
+                let mut new = Group::new(group.delimiter(), respan(group.stream(), span));
+                new.set_span(span);
+                TokenTree::Group(new)
+            }
+            mut other => {
+                other.set_span(span);
+                other
+            }
+        })
+        .collect()
 }
 
 /// The deferred SELECT list: see `dataslicer::Model::select_list`.
@@ -181,7 +213,9 @@ fn type_text(ty: &syn::Type) -> String {
         if c == ' ' {
             let prev = if i > 0 { chars[i - 1] } else { ' ' };
             let next = chars.get(i + 1).copied().unwrap_or(' ');
-            if matches!(prev, '<' | ':' | '&' | '(' | '[') || matches!(next, '<' | '>' | ':' | ',' | ')' | ']') {
+            if matches!(prev, '<' | ':' | '&' | '(' | '[')
+                || matches!(next, '<' | '>' | ':' | ',' | ')' | ']')
+            {
                 continue;
             }
         }

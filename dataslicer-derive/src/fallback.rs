@@ -5,18 +5,19 @@ use crate::ast::Input;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn stub(input: &Input, pk: Option<usize>) -> TokenStream {
+/// The key type is `UnknownKey`, which every field type can reference: the
+/// model's own key may be the mistake, and a guess would report a mismatch at
+/// every `#[fk]` pointing here.
+pub fn stub(input: &Input) -> TokenStream {
     let ident = input.ident;
     let rust_name = ident.to_string();
-    let key_type = match pk.map(|i| input.fields[i].ty) {
-        Some(ty) if !input.fields[pk.unwrap_or(0)].is_option() => quote!(#ty),
-        _ => quote!(i64),
-    };
     quote! {
         #[allow(non_upper_case_globals, clippy::all)]
         const _: () = {
+            #[diagnostic::do_not_recommend]
+            #[automatically_derived]
             impl ::dataslicer::Importer for #ident {
-                type Key = #key_type;
+                type Key = ::dataslicer::__private::UnknownKey;
                 const TABLE: ::dataslicer::TableName = ::dataslicer::TableName::new(
                     ::dataslicer::__private::Option::None,
                     "",

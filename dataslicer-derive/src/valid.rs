@@ -7,6 +7,10 @@ use std::collections::HashMap;
 /// Checks the parsed model; returns the index of the primary key field when
 /// there is exactly one.
 pub fn check(input: &Input, errors: &mut Errors) -> Option<usize> {
+    if !input.named {
+        // Already reported; "no primary key" would only repeat it.
+        return None;
+    }
     check_columns(input, errors);
     for field in &input.fields {
         check_field(field, errors);
@@ -30,19 +34,17 @@ fn check_columns(input: &Input, errors: &mut Errors) {
 }
 
 fn check_field(field: &Field, errors: &mut Errors) {
-    if let Some(fk) = &field.fk {
-        if let Some(optional) = fk.optional {
-            if !field.is_option() {
-                errors.error(
-                    optional,
-                    format!(
-                        "`optional` foreign key `{}` must be an `Option`: the exporter writes NULL \
-                         when the parent is not in the slice",
-                        field.ident
-                    ),
-                );
-            }
-        }
+    if let Some(optional) = field.fk.as_ref().and_then(|fk| fk.optional)
+        && !field.is_option()
+    {
+        errors.error(
+            optional,
+            format!(
+                "`optional` foreign key `{}` must be an `Option`: the exporter writes NULL \
+                 when the parent is not in the slice",
+                field.ident
+            ),
+        );
     }
     let Some(fake) = &field.fake else { return };
     if field.fk.is_some() {
@@ -51,19 +53,21 @@ fn check_field(field: &Field, errors: &mut Errors) {
             "a foreign key cannot be faked: it must keep pointing at its parent row",
         );
     }
-    if let Some(consistent) = fake.consistent {
-        if matches!(fake.kind, FakeKind::Value(_) | FakeKind::With(_)) {
-            errors.error(
-                consistent,
-                "`consistent` derives a named kind's fake from the original value; it does not \
-                 apply to `value` or `with`",
-            );
-        }
+    if let Some(consistent) = fake.consistent
+        && matches!(fake.kind, FakeKind::Value(_) | FakeKind::With(_))
+    {
+        errors.error(
+            consistent,
+            "`consistent` derives a named kind's fake from the original value; it does not \
+             apply to `value` or `with`",
+        );
     }
 }
 
 fn primary_key(input: &Input, errors: &mut Errors) -> Option<usize> {
-    let marked: Vec<usize> = (0..input.fields.len()).filter(|&i| input.fields[i].pk.is_some()).collect();
+    let marked: Vec<usize> = (0..input.fields.len())
+        .filter(|&i| input.fields[i].pk.is_some())
+        .collect();
     let index = match marked.as_slice() {
         [] => {
             let by_name = input.fields.iter().position(|f| f.ident == "id");
@@ -91,7 +95,10 @@ fn primary_key(input: &Input, errors: &mut Errors) -> Option<usize> {
     };
     let field = &input.fields[index];
     if let Some(fake) = &field.fake {
-        errors.error_at(&fake.attr, "a primary key cannot be faked: other tables reference it");
+        errors.error_at(
+            &fake.attr,
+            "a primary key cannot be faked: other tables reference it",
+        );
     }
     if field.is_option() {
         errors.error_at(

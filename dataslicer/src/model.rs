@@ -365,6 +365,9 @@ pub trait ColumnType {
     const NULLABLE: bool = false;
 }
 
+// `do_not_recommend` here and on the impls below: the `on_unimplemented` note
+// lists the supported types; rustc's own list would only repeat it.
+#[diagnostic::do_not_recommend]
 impl<T: ColumnType> ColumnType for Option<T> {
     const SQL_TYPE: SqlType = T::SQL_TYPE;
     const NULLABLE: bool = true;
@@ -372,7 +375,11 @@ impl<T: ColumnType> ColumnType for Option<T> {
 
 macro_rules! column_types {
     ($($(#[$attr:meta])* $ty:ty => $sql:ident;)*) => {
-        $($(#[$attr])* impl ColumnType for $ty { const SQL_TYPE: SqlType = SqlType::$sql; })*
+        $(
+            $(#[$attr])*
+            #[diagnostic::do_not_recommend]
+            impl ColumnType for $ty { const SQL_TYPE: SqlType = SqlType::$sql; }
+        )*
     };
 }
 
@@ -405,9 +412,16 @@ column_types! {
 )]
 pub trait KeyType: ColumnType {}
 
+// `do_not_recommend`, as for `ColumnType`. A new key type also goes in
+// `__private::KnownKey`, or foreign keys to it do not compile.
+#[diagnostic::do_not_recommend]
 impl KeyType for i16 {}
+#[diagnostic::do_not_recommend]
 impl KeyType for i32 {}
+#[diagnostic::do_not_recommend]
 impl KeyType for i64 {}
+#[diagnostic::do_not_recommend]
 impl KeyType for String {}
 #[cfg(feature = "uuid")]
+#[diagnostic::do_not_recommend]
 impl KeyType for uuid::Uuid {}

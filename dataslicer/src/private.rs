@@ -1,6 +1,6 @@
 //! Items used by the code `#[derive(Importer)]` generates. Not public API.
 
-use crate::model::{ColumnType, ForeignKey, Importer, KeyType};
+use crate::model::{ColumnType, ForeignKey, Importer, KeyType, SqlType};
 
 pub use core::option::Option;
 
@@ -33,39 +33,117 @@ pub const fn foreign_key<T: Importer, F: FkField<T::Key>>(
     note = "declare the field as `{K}`, or `Option<{K}>` when the column is nullable"
 )]
 pub trait FkField<K> {}
-impl<K: KeyType> FkField<K> for K {}
-impl<K: KeyType> FkField<K> for Option<K> {}
+#[diagnostic::do_not_recommend]
+impl<K: KnownKey> FkField<K> for K {}
+#[diagnostic::do_not_recommend]
+impl<K: KnownKey> FkField<K> for Option<K> {}
 
-/// Marker: the fake produces text.
-pub struct TextFake;
-/// Marker: the fake produces a UUID.
-pub struct UuidFake;
-/// Marker: the fake produces a date.
-pub struct DateFake;
-/// Marker: the fake produces a date and time.
-pub struct DateTimeFake;
-
-/// A field type that can hold values of the fake class `C`.
-#[diagnostic::on_unimplemented(
-    message = "a field of type `{Self}` cannot hold this fake's values",
-    label = "this fake produces values of another type",
-    note = "text fakes need a `String` field (or `Option<String>`); `uuid`, `date` and \
-            `datetime` also fit uuid::Uuid and chrono's date and time types"
-)]
-pub trait HoldsFake<C> {}
-impl<C, T: HoldsFake<C> + ColumnType> HoldsFake<C> for Option<T> {}
-impl HoldsFake<TextFake> for String {}
-impl HoldsFake<UuidFake> for String {}
-impl HoldsFake<DateFake> for String {}
-impl HoldsFake<DateTimeFake> for String {}
+/// The key types, all but [`UnknownKey`]: bounding the impls above by it
+/// rather than by `KeyType` keeps them apart from `UnknownKey`'s own impl.
+pub trait KnownKey: KeyType {}
+impl KnownKey for i16 {}
+impl KnownKey for i32 {}
+impl KnownKey for i64 {}
+impl KnownKey for String {}
 #[cfg(feature = "uuid")]
-impl HoldsFake<UuidFake> for uuid::Uuid {}
-#[cfg(feature = "chrono")]
-impl HoldsFake<DateFake> for chrono::NaiveDate {}
-#[cfg(feature = "chrono")]
-impl HoldsFake<DateTimeFake> for chrono::NaiveDateTime {}
-#[cfg(feature = "chrono")]
-impl<Tz: chrono::TimeZone> HoldsFake<DateTimeFake> for chrono::DateTime<Tz> {}
+impl KnownKey for uuid::Uuid {}
 
-/// Compiles only when `T` can hold values of the fake class `C`.
-pub const fn holds_fake<C, T: HoldsFake<C>>() {}
+/// The key type of the stub impl emitted for a model whose derive reported
+/// an error: any field can reference it, so that an `#[fk(ThatModel)]`
+/// elsewhere does not add an error of its own.
+pub enum UnknownKey {}
+#[diagnostic::do_not_recommend]
+impl ColumnType for UnknownKey {
+    const SQL_TYPE: SqlType = SqlType::BigInt;
+}
+#[diagnostic::do_not_recommend]
+impl KeyType for UnknownKey {}
+#[diagnostic::do_not_recommend]
+impl<T> FkField<UnknownKey> for T {}
+
+// One trait per kind of value a fake produces, so that the message names it:
+// "a field of type `i32` cannot hold the text this fake produces". The derive
+// checks `holds_text::<FieldType>()` (and so on) at the fake's name.
+
+/// A field type that can hold the text a text fake (`email`, `name`, ...)
+/// produces.
+#[diagnostic::on_unimplemented(
+    message = "a field of type `{Self}` cannot hold the text this fake produces",
+    label = "this fake produces text",
+    note = "declare the field as `String`, or `Option<String>` when the column is nullable"
+)]
+pub trait HoldsText {}
+#[diagnostic::do_not_recommend]
+impl HoldsText for String {}
+#[diagnostic::do_not_recommend]
+impl HoldsText for Option<String> {}
+
+/// A field type that can hold the `uuid` fake's values.
+#[diagnostic::on_unimplemented(
+    message = "a field of type `{Self}` cannot hold the UUIDs the `uuid` fake produces",
+    label = "this fake produces UUIDs",
+    note = "declare the field as `uuid::Uuid` or `String` (or an `Option` of either)"
+)]
+pub trait HoldsUuid {}
+#[diagnostic::do_not_recommend]
+impl HoldsUuid for String {}
+#[diagnostic::do_not_recommend]
+impl HoldsUuid for Option<String> {}
+#[cfg(feature = "uuid")]
+#[diagnostic::do_not_recommend]
+impl HoldsUuid for uuid::Uuid {}
+#[cfg(feature = "uuid")]
+#[diagnostic::do_not_recommend]
+impl HoldsUuid for Option<uuid::Uuid> {}
+
+/// A field type that can hold the `date` fake's values.
+#[diagnostic::on_unimplemented(
+    message = "a field of type `{Self}` cannot hold the dates the `date` fake produces",
+    label = "this fake produces dates",
+    note = "declare the field as `chrono::NaiveDate` or `String` (or an `Option` of either)"
+)]
+pub trait HoldsDate {}
+#[diagnostic::do_not_recommend]
+impl HoldsDate for String {}
+#[diagnostic::do_not_recommend]
+impl HoldsDate for Option<String> {}
+#[cfg(feature = "chrono")]
+#[diagnostic::do_not_recommend]
+impl HoldsDate for chrono::NaiveDate {}
+#[cfg(feature = "chrono")]
+#[diagnostic::do_not_recommend]
+impl HoldsDate for Option<chrono::NaiveDate> {}
+
+/// A field type that can hold the `datetime` fake's values.
+#[diagnostic::on_unimplemented(
+    message = "a field of type `{Self}` cannot hold the date-times the `datetime` fake produces",
+    label = "this fake produces date-times",
+    note = "declare the field as `chrono::NaiveDateTime`, `chrono::DateTime<Tz>` or `String` \
+            (or an `Option` of one)"
+)]
+pub trait HoldsDateTime {}
+#[diagnostic::do_not_recommend]
+impl HoldsDateTime for String {}
+#[diagnostic::do_not_recommend]
+impl HoldsDateTime for Option<String> {}
+#[cfg(feature = "chrono")]
+#[diagnostic::do_not_recommend]
+impl HoldsDateTime for chrono::NaiveDateTime {}
+#[cfg(feature = "chrono")]
+#[diagnostic::do_not_recommend]
+impl HoldsDateTime for Option<chrono::NaiveDateTime> {}
+#[cfg(feature = "chrono")]
+#[diagnostic::do_not_recommend]
+impl<Tz: chrono::TimeZone> HoldsDateTime for chrono::DateTime<Tz> {}
+#[cfg(feature = "chrono")]
+#[diagnostic::do_not_recommend]
+impl<Tz: chrono::TimeZone> HoldsDateTime for Option<chrono::DateTime<Tz>> {}
+
+/// Compiles only when `T` can hold a text fake's values.
+pub const fn holds_text<T: HoldsText>() {}
+/// Compiles only when `T` can hold the `uuid` fake's values.
+pub const fn holds_uuid<T: HoldsUuid>() {}
+/// Compiles only when `T` can hold the `date` fake's values.
+pub const fn holds_date<T: HoldsDate>() {}
+/// Compiles only when `T` can hold the `datetime` fake's values.
+pub const fn holds_datetime<T: HoldsDateTime>() {}
