@@ -1,2 +1,4 @@
+//! The integration tests, one module per topic, built as one binary.
 
+mod derive;
 mod harness;

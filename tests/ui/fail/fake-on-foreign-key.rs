@@ -1,0 +1,12 @@
+use dataslicer::prelude::*;
+
+#[derive(Importer)]
+#[table("accounts_customer")]
+pub struct Customer {
+    pub id: i64,
+    #[fk(Customer, optional)]
+    #[fake(uuid)]
+    pub referred_by_id: Option<i64>,
+}
+
+fn main() {}
