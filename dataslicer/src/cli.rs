@@ -18,9 +18,12 @@
 use crate::error::{Error, Result};
 use crate::fake::Locale;
 use crate::job::ImportJob;
+use crate::manifest::Manifest;
 use crate::plan::Plan;
-use crate::run::{Options, download};
-use crate::source::postgres::connect;
+use crate::run::{Options, load, slice};
+use crate::sink::{DirSink, IfExists, PgSink, Sink};
+use crate::source::postgres::{connect, redact};
+use crate::source::{DirSource, PgSource, Source};
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
 use std::io::IsTerminal;
@@ -43,16 +46,35 @@ enum RawCommand {
     Slice(RawSlice),
     /// Prints the tables a slice would contain and their load order.
     Plan(RawSampleArgs),
+    /// Loads a slice directory into PostgreSQL exactly as it is.
+    Load(RawLoad),
+}
+
+#[derive(Debug, clap::Args)]
+struct RawLoad {
+    /// The slice directory.
+    #[arg(long)]
+    from: PathBuf,
+    /// Target database URL.
+    #[arg(long)]
+    to: String,
+    /// When a target table has rows: fail, truncate or merge.
+    #[arg(long, default_value = "fail")]
+    if_exists: String,
 }
 
 #[derive(Debug, clap::Args)]
 struct RawSlice {
-    /// Source database URL (default: $DATABASE_URL).
+    /// Source: a postgres:// URL or a slice directory (default: $DATABASE_URL).
     #[arg(long)]
     from: Option<String>,
-    /// Destination directory.
+    /// Destination: a slice directory or a postgres:// URL.
     #[arg(long, default_value = "slice")]
-    to: PathBuf,
+    to: String,
+    /// With a database destination, when a target table has rows: fail,
+    /// truncate or merge.
+    #[arg(long, default_value = "fail")]
+    if_exists: String,
     /// Seed of every random choice and fake.
     #[arg(long, default_value_t = 0)]
     seed: u64,
@@ -79,9 +101,45 @@ struct RawSampleArgs {
 /// A validated `slice` command.
 #[derive(Debug)]
 struct SliceCommand {
-    from: Option<String>,
-    to: PathBuf,
+    from: Option<Location>,
+    to: Location,
+    if_exists: IfExists,
     options: Options,
+}
+
+/// Where a slice is read from or written to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A PostgreSQL connection URL (`postgres://...`, `postgresql://...`,
+    /// or a `key=value` connection string).
+    Postgres(String),
+    /// A slice directory.
+    Dir(PathBuf),
+}
+
+impl Location {
+    /// Reads a command-line value: a URL or connection string is a
+    /// database, anything else a directory.
+    pub fn parse(value: &str) -> Location {
+        let lower = value.to_ascii_lowercase();
+        if lower.starts_with("postgres://")
+            || lower.starts_with("postgresql://")
+            || value.contains('=')
+        {
+            Location::Postgres(value.to_string())
+        } else {
+            Location::Dir(PathBuf::from(value))
+        }
+    }
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::Postgres(url) => f.write_str(&redact(url)),
+            Location::Dir(path) => write!(f, "{}", path.display()),
+        }
+    }
 }
 
 /// The command line of an exporter, with its jobs.
@@ -142,7 +200,8 @@ impl<'a> App<'a> {
         })?;
         let command = raw.command.unwrap_or(RawCommand::Slice(RawSlice {
             from: None,
-            to: PathBuf::from("slice"),
+            to: "slice".into(),
+            if_exists: "fail".into(),
             seed: 0,
             samples: RawSampleArgs::default(),
             locale: "en".into(),
@@ -162,33 +221,104 @@ impl<'a> App<'a> {
                 }
                 Ok(out)
             }
+            RawCommand::Load(raw) => {
+                let if_exists: IfExists = raw.if_exists.parse()?;
+                let mut client = connect(&raw.to)?;
+                let manifest = load(&raw.from, &mut client, if_exists)?;
+                Ok(report(
+                    &format!("loaded {} into {}", raw.from.display(), redact(&raw.to)),
+                    &manifest,
+                ))
+            }
             RawCommand::Slice(raw) => {
                 apply_samples(&mut self.jobs, &raw.samples.sample)?;
                 let command = validate_slice(raw)?;
-                let url = match command.from.or_else(|| std::env::var("DATABASE_URL").ok()) {
-                    Some(url) => url,
+                let from = match command
+                    .from
+                    .or_else(|| std::env::var("DATABASE_URL").ok().map(Location::Postgres))
+                {
+                    Some(from) => from,
                     None => match self.default_source.take() {
-                        Some(source) => source()?,
+                        Some(source) => Location::Postgres(source()?),
                         None => {
                             return Err(Error::Usage(
-                                "no source: pass --from postgres://user@host/db or set DATABASE_URL".into(),
+                                "no source: pass --from postgres://user@host/db (or a slice directory), \
+                                 or set DATABASE_URL"
+                                    .into(),
                             ));
                         }
                     },
                 };
-                let mut client = connect(&url)?;
-                let manifest = download(&mut client, &self.jobs, &command.to, &command.options)?;
-                let mut out = format!("wrote {} (seed {})\n", command.to.display(), manifest.seed);
-                for table in &manifest.tables {
-                    out.push_str(&format!(
-                        "  {:<40} {:>10} rows  {}\n",
-                        table.table, table.rows, table.file
-                    ));
-                }
-                Ok(out)
+                let manifest = run_slice(
+                    &from,
+                    &command.to,
+                    &self.jobs,
+                    command.if_exists,
+                    &command.options,
+                )?;
+                Ok(report(
+                    &format!("wrote {} from {from} (seed {})", command.to, manifest.seed),
+                    &manifest,
+                ))
             }
         }
     }
+}
+
+/// Opens the source and the sink of a `slice` and runs it.
+fn run_slice(
+    from: &Location,
+    to: &Location,
+    jobs: &[ImportJob],
+    if_exists: IfExists,
+    options: &Options,
+) -> Result<Manifest> {
+    if from == to {
+        return Err(Error::Usage(format!(
+            "--from and --to are both {from}: slice into another place"
+        )));
+    }
+    let mut source_client;
+    let mut pg_source;
+    let mut dir_source;
+    let source: &mut dyn Source = match from {
+        Location::Postgres(url) => {
+            source_client = connect(url)?;
+            pg_source = PgSource::begin(&mut source_client)?;
+            &mut pg_source
+        }
+        Location::Dir(path) => {
+            dir_source = DirSource::open(path)?;
+            &mut dir_source
+        }
+    };
+    let mut target_client;
+    let mut pg_sink;
+    let mut dir_sink;
+    let sink: &mut dyn Sink = match to {
+        Location::Postgres(url) => {
+            target_client = connect(url)?;
+            pg_sink = PgSink::begin(&mut target_client, if_exists)?;
+            &mut pg_sink
+        }
+        Location::Dir(path) => {
+            dir_sink = DirSink::create(path)?;
+            &mut dir_sink
+        }
+    };
+    slice(source, sink, jobs, options)
+}
+
+/// What a command prints: a line, then a line per table.
+fn report(title: &str, manifest: &Manifest) -> String {
+    let mut out = format!("{title}\n");
+    for table in &manifest.tables {
+        out.push_str(&format!(
+            "  {:<40} {:>10} rows  {}\n",
+            table.table, table.rows, table.file
+        ));
+    }
+    out
 }
 
 fn validate_slice(raw: RawSlice) -> Result<SliceCommand> {
@@ -197,8 +327,9 @@ fn validate_slice(raw: RawSlice) -> Result<SliceCommand> {
         return Err(Error::Usage("--batch-size must be at least 1".into()));
     }
     Ok(SliceCommand {
-        from: raw.from,
-        to: raw.to,
+        from: raw.from.as_deref().map(Location::parse),
+        to: Location::parse(&raw.to),
+        if_exists: raw.if_exists.parse()?,
         options: Options {
             seed: raw.seed,
             batch_size: raw.batch_size,

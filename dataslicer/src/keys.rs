@@ -200,6 +200,33 @@ pub fn format_uuid(v: u128) -> String {
     )
 }
 
+/// Which rows of one table are in the slice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selection {
+    /// Every row: a job that nothing restricts.
+    All,
+    /// The rows with these keys.
+    Keys(KeySet),
+}
+
+impl Selection {
+    /// The number of selected keys, or `None` for a whole table.
+    pub fn key_count(&self) -> Option<usize> {
+        match self {
+            Selection::All => None,
+            Selection::Keys(keys) => Some(keys.len()),
+        }
+    }
+
+    /// Whether the row with this key is selected.
+    pub fn contains_text(&self, key: &str) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Keys(keys) => keys.contains_text(key),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -163,8 +163,10 @@ pub use model::{
     Column, ColumnRead, ColumnType, Fake, FakeFn, FakeKind, ForeignKey, Importer, KeyKind, KeyType,
     Model, SqlType, TableName,
 };
-pub use run::{Options, download};
+pub use run::{Options, download, load, slice};
+pub use sink::{DirSink, IfExists, PgSink, Sink};
 pub use source::postgres::connect;
+pub use source::{DirSource, PgSource, Source};
 
 #[cfg(feature = "derive")]
 pub use dataslicer_derive::Importer;

@@ -31,6 +31,11 @@ pub struct Manifest {
 pub struct ManifestTable {
     /// `table` or `schema.table`.
     pub table: String,
+    /// The schema, when the model names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// The table's own name.
+    pub name: String,
     /// The file, relative to the slice directory.
     pub file: String,
     /// The columns, in file order.
@@ -45,6 +50,10 @@ pub struct ManifestTable {
     pub sha256: String,
     /// Columns whose values are fakes.
     pub faked: Vec<String>,
+    /// Length limits in characters (`varchar(n)`, `char(n)`) of the source's
+    /// columns, so that fakes made from this slice fit them too.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub max_lengths: std::collections::BTreeMap<String, usize>,
 }
 
 /// A foreign key, as the slice records it.
@@ -58,6 +67,20 @@ pub struct ManifestForeignKey {
     pub references_column: String,
     /// Whether the slice wrote NULL where the parent was left out.
     pub optional: bool,
+}
+
+impl ManifestTable {
+    /// The table's name as SQL: quoted, schema-qualified when it has one.
+    pub fn sql_name(&self) -> String {
+        match &self.schema {
+            Some(schema) => format!(
+                "{}.{}",
+                crate::sql::ident(schema),
+                crate::sql::ident(&self.name)
+            ),
+            None => crate::sql::ident(&self.name),
+        }
+    }
 }
 
 /// Now, as `YYYY-MM-DDTHH:MM:SSZ`.

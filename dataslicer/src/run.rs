@@ -4,15 +4,14 @@
 use crate::error::{Error, Result};
 use crate::fake::{ColumnFaker, Locale};
 use crate::job::ImportJob;
+use crate::keys::Selection;
 use crate::manifest::{self, Manifest, ManifestForeignKey, ManifestTable};
 use crate::model::{ColumnRead, FakeKind, Model};
 use crate::plan::{Plan, TableId};
 use crate::record::{self, RecordReader};
-use crate::sample::{self, SelectOptions, Selection};
-use crate::schema;
-use crate::sink::{DirSink, TableFile};
-use crate::source::PgSource;
-use crate::sql;
+use crate::sample::{self, SelectOptions};
+use crate::sink::{DirSink, IfExists, PgSink, Sink, TableWriter};
+use crate::source::{DirSource, PgSource, Source};
 use postgres::Client;
 use std::io::{BufReader, Read};
 use std::path::Path;
@@ -54,14 +53,42 @@ pub fn download(
     dest: impl AsRef<Path>,
     options: &Options,
 ) -> Result<Manifest> {
+    let mut source = PgSource::begin(client)?;
+    let mut sink = DirSink::create(dest.as_ref())?;
+    slice(&mut source, &mut sink, jobs, options)
+}
+
+/// Slices any source into any sink: PostgreSQL or a slice directory on
+/// either side. Applies the jobs (samples, the downward walk, the upward
+/// closure, fakes); nothing is final until the sink's `finish`, and on any
+/// error the sink is abandoned (a directory removed, a transaction rolled
+/// back).
+pub fn slice(
+    source: &mut dyn Source,
+    sink: &mut dyn Sink,
+    jobs: &[ImportJob],
+    options: &Options,
+) -> Result<Manifest> {
+    let result = slice_inner(source, sink, jobs, options);
+    if result.is_err() {
+        sink.abandon();
+    }
+    result
+}
+
+fn slice_inner(
+    source: &mut dyn Source,
+    sink: &mut dyn Sink,
+    jobs: &[ImportJob],
+    options: &Options,
+) -> Result<Manifest> {
     let plan = Plan::new(jobs)?;
     let progress = Progress::new(options.progress);
-    let mut source = PgSource::begin(client)?;
-    let mut checked = Vec::with_capacity(plan.tables.len());
-    for table in &plan.tables {
-        let live = source.describe(&table.name())?;
-        checked.push(schema::check(table.model, &live)?);
-    }
+    let checked = plan
+        .tables
+        .iter()
+        .map(|t| source.check(t.model))
+        .collect::<Result<Vec<_>>>()?;
     let fakers = plan
         .tables
         .iter()
@@ -72,86 +99,129 @@ pub fn download(
         seed: options.seed,
         batch_size: options.batch_size,
     };
-    let selections = sample::select(&mut source, &plan, jobs, select_options, |m| {
-        progress.message(m)
-    })?;
+    let selections = sample::select(source, &plan, jobs, select_options, |m| progress.message(m))?;
 
-    let sink = DirSink::create(dest.as_ref())?;
+    let mut tables: Vec<ManifestTable> = plan
+        .load_order
+        .iter()
+        .map(|&id| manifest_table(plan.tables[id].model, &checked[id]))
+        .collect();
+    sink.begin(&tables)?;
+    for ((&id, fakers), entry) in plan
+        .load_order
+        .iter()
+        .zip(order_fakers(&plan, fakers))
+        .zip(&mut tables)
+    {
+        progress.message(&format!("writing {}", entry.table));
+        let mut writer = sink.table(entry)?;
+        export_table(
+            source,
+            &plan,
+            id,
+            &selections,
+            fakers,
+            writer.as_mut(),
+            options,
+        )?;
+        let (rows, sha256) = writer.finish()?;
+        sink.table_done(entry)?;
+        progress.table_done(&entry.table, rows);
+        entry.rows = rows;
+        entry.sha256 = sha256;
+    }
+    let description = source.description();
+    source.finish()?;
+    let manifest = Manifest {
+        format_version: manifest::FORMAT_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        seed: options.seed,
+        created_at: manifest::now_utc(),
+        source: description,
+        tables,
+    };
+    sink.finish(&manifest)?;
+    progress.finish();
+    Ok(manifest)
+}
+
+/// Loads a slice directory into PostgreSQL exactly as it is (no sampling, no
+/// fakes), after checking its manifest: one transaction, all or nothing.
+pub fn load(dir: impl AsRef<Path>, client: &mut Client, if_exists: IfExists) -> Result<Manifest> {
+    let source = DirSource::open(dir.as_ref())?;
+    let manifest = source.manifest().clone();
+    let mut sink = PgSink::begin(client, if_exists)?;
     let result = (|| {
-        let mut tables = Vec::new();
-        for (&id, fakers) in plan.load_order.iter().zip(order_fakers(&plan, fakers)) {
-            let table = &plan.tables[id];
-            progress.message(&format!("writing {}", table.name()));
-            let file_name = format!("{}.csv", table.name().file_stem());
-            let mut file = sink.table(&file_name)?;
-            let model = table.model;
-            let columns: Vec<&str> = model.columns.iter().map(|c| c.name).collect();
-            file.header(&columns)?;
-            export_table(
-                &mut source,
-                &plan,
-                id,
-                &selections,
-                fakers,
-                &mut file,
-                options,
-            )?;
-            let (rows, sha256) = file.finish()?;
-            progress.table_done(&table.name().to_string(), rows);
-            tables.push(ManifestTable {
-                table: table.name().to_string(),
-                file: file_name,
-                columns: columns.iter().map(|c| c.to_string()).collect(),
-                primary_key: model.primary_key.to_string(),
-                foreign_keys: model
-                    .foreign_keys
-                    .iter()
-                    .map(|fk| ManifestForeignKey {
-                        column: fk.column.to_string(),
-                        references: fk.target_table.to_string(),
-                        references_column: fk.target_key.to_string(),
-                        optional: fk.optional,
-                    })
-                    .collect(),
-                rows,
-                sha256,
-                faked: model
-                    .columns
-                    .iter()
-                    .filter(|c| c.fake.is_some())
-                    .map(|c| c.name.to_string())
-                    .collect(),
-            });
+        sink.begin(&manifest.tables)?;
+        for table in &manifest.tables {
+            let path = source.path().join(&table.file);
+            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+            let mut writer = sink.table(table)?;
+            writer.write(skip_header(&bytes))?;
+            writer.finish()?;
+            sink.table_done(table)?;
         }
-        let description = source.description().to_string();
-        source.finish()?;
-        Ok(Manifest {
-            format_version: manifest::FORMAT_VERSION,
-            tool_version: env!("CARGO_PKG_VERSION").to_string(),
-            seed: options.seed,
-            created_at: manifest::now_utc(),
-            source: description,
-            tables,
-        })
+        sink.finish(&manifest)
     })();
-    match result {
-        Ok(manifest) => {
-            sink.finish(&manifest)?;
-            progress.finish();
-            Ok(manifest)
+    if result.is_err() {
+        sink.abandon();
+    }
+    result.map(|()| manifest)
+}
+
+/// The bytes after the header record.
+fn skip_header(bytes: &[u8]) -> &[u8] {
+    let mut in_quotes = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'"' => in_quotes = !in_quotes,
+            b'\n' if !in_quotes => return &bytes[i + 1..],
+            _ => {}
         }
-        Err(error) => {
-            sink.abandon();
-            progress.finish();
-            Err(error)
-        }
+    }
+    &[]
+}
+
+/// A manifest entry for a model, before its rows are written.
+fn manifest_table(model: &'static Model, checked: &crate::schema::Checked) -> ManifestTable {
+    ManifestTable {
+        table: model.table.to_string(),
+        schema: model.table.schema.map(str::to_string),
+        name: model.table.name.to_string(),
+        file: format!("{}.csv", model.table.file_stem()),
+        columns: model.columns.iter().map(|c| c.name.to_string()).collect(),
+        primary_key: model.primary_key.to_string(),
+        foreign_keys: model
+            .foreign_keys
+            .iter()
+            .map(|fk| ManifestForeignKey {
+                column: fk.column.to_string(),
+                references: fk.target_table.to_string(),
+                references_column: fk.target_key.to_string(),
+                optional: fk.optional,
+            })
+            .collect(),
+        rows: 0,
+        sha256: String::new(),
+        faked: model
+            .columns
+            .iter()
+            .filter(|c| c.fake.is_some())
+            .map(|c| c.name.to_string())
+            .collect(),
+        max_lengths: model
+            .columns
+            .iter()
+            .zip(&checked.max_chars)
+            .filter_map(|(c, max)| max.map(|n| (c.name.to_string(), n)))
+            .collect(),
     }
 }
 
 /// The fakers of one table, one per faked column, in column order.
 fn table_fakers(
     model: &'static Model,
-    checked: &schema::Checked,
+    checked: &crate::schema::Checked,
     options: &Options,
 ) -> Result<Vec<Option<ColumnFaker>>> {
     model
@@ -185,12 +255,12 @@ fn order_fakers(
 
 /// Writes the selected rows of one table, in key order.
 fn export_table(
-    source: &mut PgSource<'_>,
+    source: &mut dyn Source,
     plan: &Plan,
     id: TableId,
     selections: &[Selection],
     mut fakers: Vec<Option<ColumnFaker>>,
-    file: &mut TableFile,
+    out: &mut dyn TableWriter,
     options: &Options,
 ) -> Result<()> {
     let table = &plan.tables[id];
@@ -213,51 +283,30 @@ fn export_table(
         })
         .collect();
     let rewrite = !nulled.is_empty() || fakers.iter().any(Option::is_some);
-    let base = format!(
-        "SELECT {} FROM {}",
-        model.select_list,
-        sql::table(&model.table)
-    );
-    let order = format!(" ORDER BY {}", sql::ident(model.primary_key));
-    let queries: Vec<String> = match &selections[id] {
-        Selection::All => vec![format!("{base}{order}")],
-        Selection::Keys(keys) => keys
-            .chunks(options.batch_size)
-            .iter()
-            .map(|chunk| {
-                format!(
-                    "{base} WHERE {}{order}",
-                    sql::any_literal(model.primary_key, chunk)
-                )
-            })
-            .collect(),
-    };
     let mut writer = RowWriter::new(model, &nulled, selections, &mut fakers);
-    for query in &queries {
-        source.copy_out(&model.table, query, |reader| {
-            if rewrite {
-                writer.rewrite(reader, file)
-            } else {
-                pass_through(reader, file, &model.table.to_string())
-            }
-        })?;
-    }
-    Ok(())
+    let name = model.table.to_string();
+    source.rows(model, &selections[id], options.batch_size, &mut |reader| {
+        if rewrite {
+            writer.rewrite(reader, out)
+        } else {
+            pass_through(reader, out, &name)
+        }
+    })
 }
 
-fn pass_through(reader: &mut dyn Read, file: &mut TableFile, table: &str) -> Result<()> {
+fn pass_through(reader: &mut dyn Read, out: &mut dyn TableWriter, table: &str) -> Result<()> {
     let mut buf = vec![0u8; 1 << 16];
     loop {
         let n = reader.read(&mut buf).map_err(|e| Error::Row {
             table: table.to_string(),
             line: 0,
             column: String::new(),
-            message: e.to_string(),
+            message: format!("reading rows failed: {e}"),
         })?;
         if n == 0 {
             return Ok(());
         }
-        file.write(&buf[..n])?;
+        out.write(&buf[..n])?;
     }
 }
 
@@ -314,7 +363,7 @@ impl<'a> RowWriter<'a> {
         }
     }
 
-    fn rewrite(&mut self, reader: &mut dyn Read, file: &mut TableFile) -> Result<()> {
+    fn rewrite(&mut self, reader: &mut dyn Read, file: &mut dyn TableWriter) -> Result<()> {
         let table = self.model.table.to_string();
         let mut records =
             RecordReader::new(BufReader::with_capacity(1 << 16, reader), self.line + 1);

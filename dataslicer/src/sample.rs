@@ -4,41 +4,14 @@
 
 use crate::error::Result;
 use crate::job::ImportJob;
-use crate::keys::{Key, KeySet};
+use crate::keys::{Key, KeySet, Selection};
 use crate::model::KeyKind;
 use crate::plan::{Plan, Role, TableId};
-use crate::source::PgSource;
+use crate::source::Source;
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
-
-/// Which rows of one table are in the slice.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Selection {
-    /// Every row: a job that nothing restricts.
-    All,
-    /// The rows with these keys.
-    Keys(KeySet),
-}
-
-impl Selection {
-    /// The number of selected keys, or `None` for a whole table.
-    pub fn key_count(&self) -> Option<usize> {
-        match self {
-            Selection::All => None,
-            Selection::Keys(keys) => Some(keys.len()),
-        }
-    }
-
-    /// Whether the row with this key is selected.
-    pub fn contains_text(&self, key: &str) -> bool {
-        match self {
-            Selection::All => true,
-            Selection::Keys(keys) => keys.contains_text(key),
-        }
-    }
-}
 
 /// Tuning for the selection.
 #[derive(Debug, Clone, Copy)]
@@ -52,7 +25,7 @@ pub struct SelectOptions {
 /// Selects the rows of every table of the plan. `selections[id]` is the
 /// selection of `plan.tables[id]`.
 pub fn select(
-    source: &mut PgSource<'_>,
+    source: &mut dyn Source,
     plan: &Plan,
     jobs: &[ImportJob],
     options: SelectOptions,
@@ -125,7 +98,7 @@ pub fn select(
 /// Adds every parent row that non-optional foreign keys of selected rows point
 /// at, recursively, until nothing changes. Rows added here bring no children.
 fn close_upward(
-    source: &mut PgSource<'_>,
+    source: &mut dyn Source,
     plan: &Plan,
     selections: &mut [Selection],
     options: SelectOptions,
@@ -174,7 +147,7 @@ fn pulling_keys(plan: &Plan, selections: &[Selection], id: TableId) -> Vec<(usiz
 }
 
 fn parents_of(
-    source: &mut PgSource<'_>,
+    source: &mut dyn Source,
     plan: &Plan,
     selections: &[Selection],
     id: TableId,
@@ -230,7 +203,7 @@ fn add_parents(
 /// and for text and UUID keys, it reads every matching key (not the rows)
 /// and chooses among them.
 fn sample_root(
-    source: &mut PgSource<'_>,
+    source: &mut dyn Source,
     plan: &Plan,
     id: TableId,
     job: &ImportJob,
@@ -275,8 +248,8 @@ fn sample_root(
 /// budget ran out first.
 #[allow(clippy::too_many_arguments)]
 fn probe(
-    source: &mut PgSource<'_>,
-    model: &crate::model::Model,
+    source: &mut dyn Source,
+    model: &'static crate::model::Model,
     filter: Option<&crate::job::Filter>,
     n: u64,
     min: i64,

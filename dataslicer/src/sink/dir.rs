@@ -5,8 +5,9 @@
 //! directory that looks like a slice.
 
 use crate::error::{Error, Result};
-use crate::manifest::{self, Manifest};
+use crate::manifest::{self, Manifest, ManifestTable};
 use crate::record::RecordCounter;
+use crate::sink::{Sink, TableWriter};
 use sha2::{Digest, Sha256};
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
@@ -73,7 +74,7 @@ impl DirSink {
     }
 
     /// Writes the manifest and moves the slice into place.
-    pub fn finish(self, manifest: &Manifest) -> Result<()> {
+    fn finish_dir(&self, manifest: &Manifest) -> Result<()> {
         let path = self.tmp.join(manifest::FILE_NAME);
         let json = serde_json::to_vec_pretty(manifest).expect("a manifest always serialises");
         let mut file = File::create(&path).map_err(|e| Error::io(&path, e))?;
@@ -95,10 +96,44 @@ impl DirSink {
         }
         Ok(())
     }
+}
 
-    /// Removes the unfinished slice.
-    pub fn abandon(self) {
+impl Sink for DirSink {
+    fn description(&self) -> String {
+        self.dest.display().to_string()
+    }
+
+    fn begin(&mut self, _tables: &[ManifestTable]) -> Result<()> {
+        Ok(())
+    }
+
+    fn table<'s>(&'s mut self, table: &ManifestTable) -> Result<Box<dyn TableWriter + 's>> {
+        let mut file = DirSink::table(self, &table.file)?;
+        let columns: Vec<&str> = table.columns.iter().map(String::as_str).collect();
+        file.header(&columns)?;
+        Ok(Box::new(file))
+    }
+
+    fn table_done(&mut self, _table: &ManifestTable) -> Result<()> {
+        Ok(())
+    }
+
+    fn finish(&mut self, manifest: &Manifest) -> Result<()> {
+        self.finish_dir(manifest)
+    }
+
+    fn abandon(&mut self) {
         let _ = fs::remove_dir_all(&self.tmp);
+    }
+}
+
+impl TableWriter for TableFile {
+    fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        TableFile::write(self, bytes)
+    }
+
+    fn finish(self: Box<Self>) -> Result<(u64, String)> {
+        TableFile::finish(*self)
     }
 }
 

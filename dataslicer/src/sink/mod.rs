@@ -1,5 +1,44 @@
-//! Where rows go.
+//! Where rows go: a slice directory ([`DirSink`]) or a PostgreSQL database
+//! ([`PgSink`]). The export only talks to the [`Sink`] trait.
 
 pub mod dir;
+pub mod postgres;
 
 pub use self::dir::{DirSink, TableFile};
+pub use self::postgres::{IfExists, PgSink};
+
+use crate::error::Result;
+use crate::manifest::{Manifest, ManifestTable};
+
+/// A destination for a slice. Nothing is final until [`Sink::finish`]: a
+/// directory is renamed into place there, a database transaction committed.
+pub trait Sink {
+    /// Where the slice goes, for messages: never with a password.
+    fn description(&self) -> String;
+
+    /// Called once before any table, with every table in load order (rows
+    /// and hashes not known yet): the place to check the destination.
+    fn begin(&mut self, tables: &[ManifestTable]) -> Result<()>;
+
+    /// Starts writing one table's records (PostgreSQL CSV, no header).
+    fn table<'s>(&'s mut self, table: &ManifestTable) -> Result<Box<dyn TableWriter + 's>>;
+
+    /// Called after a table's writer finished.
+    fn table_done(&mut self, table: &ManifestTable) -> Result<()>;
+
+    /// Makes the slice final.
+    fn finish(&mut self, manifest: &Manifest) -> Result<()>;
+
+    /// Leaves the destination as it was before.
+    fn abandon(&mut self);
+}
+
+/// One table's records being written.
+pub trait TableWriter {
+    /// Appends CSV bytes (whole or partial records).
+    fn write(&mut self, bytes: &[u8]) -> Result<()>;
+
+    /// Ends the table; returns its row count and the SHA-256 of what a file
+    /// of it holds (header included).
+    fn finish(self: Box<Self>) -> Result<(u64, String)>;
+}

@@ -3,8 +3,10 @@
 
 use crate::error::{Error, Result};
 use crate::job::Filter;
-use crate::keys::{Key, KeySet};
+use crate::keys::{Key, KeySet, Selection};
 use crate::model::{KeyKind, Model, TableName};
+use crate::schema::{self, Checked};
+use crate::source::Source;
 use crate::sql;
 use postgres::types::ToSql;
 use postgres::{Client, IsolationLevel, NoTls, Transaction};
@@ -76,7 +78,7 @@ impl LiveTable {
 
 /// A read-only snapshot of a PostgreSQL database.
 pub struct PgSource<'a> {
-    tx: Transaction<'a>,
+    tx: Option<Transaction<'a>>,
     description: String,
 }
 
@@ -105,19 +107,23 @@ impl<'a> PgSource<'a> {
             row.get::<_, i32>(2),
             row.get::<_, String>(3)
         );
-        Ok(PgSource { tx, description })
+        Ok(PgSource {
+            tx: Some(tx),
+            description,
+        })
     }
 
-    /// `postgres://user@host:port/database`, never with a password.
-    pub fn description(&self) -> &str {
-        &self.description
+    fn tx(&mut self) -> &mut Transaction<'a> {
+        self.tx
+            .as_mut()
+            .expect("the snapshot is used only before finish()")
     }
 
     /// Describes a table's columns; an error naming the table when it does
     /// not exist.
     pub fn describe(&mut self, table: &TableName) -> Result<LiveTable> {
         let rows = self
-            .tx
+            .tx()
             .query(
                 "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), t.typname::text, \
                         CASE WHEN t.typname IN ('varchar', 'bpchar') AND a.atttypmod > 4 \
@@ -152,15 +158,78 @@ impl<'a> PgSource<'a> {
         })
     }
 
+    fn collect_keys(
+        &mut self,
+        model: &Model,
+        filter: Option<&Filter>,
+        query: &str,
+        extra: Option<Box<dyn ToSql + Sync + Send>>,
+        out: &mut KeySet,
+    ) -> Result<()> {
+        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
+        if let Some(filter) = filter {
+            params.extend(
+                filter
+                    .params
+                    .iter()
+                    .map(|p| p.as_ref() as &(dyn ToSql + Sync)),
+            );
+        }
+        if let Some(extra) = &extra {
+            params.push(extra.as_ref());
+        }
+        let rows = self
+            .tx()
+            .query(query, &params)
+            .map_err(|source| match filter {
+                Some(f) => Error::Filter {
+                    table: model.table.to_string(),
+                    filter: f.sql.clone(),
+                    source,
+                },
+                None => Error::query(format!("selecting keys of {}", model.table), source),
+            })?;
+        let kind = model.key_kind();
+        for row in rows {
+            out.insert(read_key(&row, 0, kind));
+        }
+        Ok(())
+    }
+
+    /// Streams `COPY (query) TO STDOUT (FORMAT csv)` to `f`.
+    pub fn copy_out<T>(
+        &mut self,
+        table: &TableName,
+        query: &str,
+        f: impl FnOnce(&mut dyn Read) -> Result<T>,
+    ) -> Result<T> {
+        let mut reader = self
+            .tx()
+            .copy_out(&sql::copy_out(query))
+            .map_err(|e| Error::query(format!("reading rows of {table}"), e))?;
+        f(&mut reader)
+    }
+}
+
+impl Source for PgSource<'_> {
+    fn description(&self) -> String {
+        self.description.clone()
+    }
+
+    fn check(&mut self, model: &'static Model) -> Result<Checked> {
+        let live = self.describe(&model.table)?;
+        schema::check(model, &live)
+    }
+
     /// `SELECT min(pk), max(pk)` of an integer key: two index probes.
-    pub fn key_range(&mut self, model: &Model) -> Result<Option<(i64, i64)>> {
+    fn key_range(&mut self, model: &'static Model) -> Result<Option<(i64, i64)>> {
         let key = sql::ident(model.primary_key);
         let query = format!(
             "SELECT min({key})::int8, max({key})::int8 FROM {}",
             sql::table(&model.table)
         );
         let row = self
-            .tx
+            .tx()
             .query_one(&query, &[])
             .map_err(|e| Error::query(format!("reading the key range of {}", model.table), e))?;
         Ok(
@@ -173,9 +242,9 @@ impl<'a> PgSource<'a> {
 
     /// The keys of rows matching the filter and, when `restrict` is given,
     /// whose `column` is one of `keys`. The keys are bound in batches.
-    pub fn select_keys(
+    fn select_keys(
         &mut self,
-        model: &Model,
+        model: &'static Model,
         filter: Option<&Filter>,
         restrict: Option<(&str, &KeySet)>,
         batch_size: usize,
@@ -204,9 +273,9 @@ impl<'a> PgSource<'a> {
     }
 
     /// Which of the candidate integer keys exist and match the filter.
-    pub fn probe_keys(
+    fn probe_keys(
         &mut self,
-        model: &Model,
+        model: &'static Model,
         filter: Option<&Filter>,
         candidates: &KeySet,
     ) -> Result<KeySet> {
@@ -225,50 +294,12 @@ impl<'a> PgSource<'a> {
         Ok(out)
     }
 
-    fn collect_keys(
-        &mut self,
-        model: &Model,
-        filter: Option<&Filter>,
-        query: &str,
-        extra: Option<Box<dyn ToSql + Sync + Send>>,
-        out: &mut KeySet,
-    ) -> Result<()> {
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(filter) = filter {
-            params.extend(
-                filter
-                    .params
-                    .iter()
-                    .map(|p| p.as_ref() as &(dyn ToSql + Sync)),
-            );
-        }
-        if let Some(extra) = &extra {
-            params.push(extra.as_ref());
-        }
-        let rows = self
-            .tx
-            .query(query, &params)
-            .map_err(|source| match filter {
-                Some(f) => Error::Filter {
-                    table: model.table.to_string(),
-                    filter: f.sql.clone(),
-                    source,
-                },
-                None => Error::query(format!("selecting keys of {}", model.table), source),
-            })?;
-        let kind = model.key_kind();
-        for row in rows {
-            out.insert(read_key(&row, 0, kind));
-        }
-        Ok(())
-    }
-
     /// For each of `columns` (foreign keys whose targets have key kind
     /// `kinds[i]`), the distinct non-NULL values in the rows with `keys` (or
     /// in every row, when `keys` is `None`).
-    pub fn foreign_key_values(
+    fn foreign_key_values(
         &mut self,
-        model: &Model,
+        model: &'static Model,
         columns: &[(&str, KeyKind)],
         keys: Option<&KeySet>,
         batch_size: usize,
@@ -300,7 +331,7 @@ impl<'a> PgSource<'a> {
                 for chunk in keys.chunks(batch_size) {
                     let param = chunk.to_param();
                     let rows = self
-                        .tx
+                        .tx()
                         .query(&query, &[param.as_ref() as &(dyn ToSql + Sync)])
                         .map_err(|e| Error::query(context(), e))?;
                     for row in rows {
@@ -323,7 +354,7 @@ impl<'a> PgSource<'a> {
                         sql::ident(column)
                     );
                     let rows = self
-                        .tx
+                        .tx()
                         .query(&query, &[])
                         .map_err(|e| Error::query(context(), e))?;
                     for row in rows {
@@ -335,25 +366,42 @@ impl<'a> PgSource<'a> {
         Ok(out)
     }
 
-    /// Streams `COPY (query) TO STDOUT (FORMAT csv)` to `f`.
-    pub fn copy_out<T>(
+    fn rows(
         &mut self,
-        table: &TableName,
-        query: &str,
-        f: impl FnOnce(&mut dyn Read) -> Result<T>,
-    ) -> Result<T> {
-        let mut reader = self
-            .tx
-            .copy_out(&sql::copy_out(query))
-            .map_err(|e| Error::query(format!("reading rows of {table}"), e))?;
-        f(&mut reader)
+        model: &'static Model,
+        selection: &Selection,
+        batch_size: usize,
+        f: &mut dyn FnMut(&mut dyn Read) -> Result<()>,
+    ) -> Result<()> {
+        let base = format!(
+            "SELECT {} FROM {}",
+            model.select_list,
+            sql::table(&model.table)
+        );
+        let order = format!(" ORDER BY {}", sql::ident(model.primary_key));
+        match selection {
+            Selection::All => self.copy_out(&model.table, &format!("{base}{order}"), |r| f(r)),
+            Selection::Keys(keys) => {
+                for chunk in keys.chunks(batch_size) {
+                    let condition = sql::any_literal(model.primary_key, &chunk);
+                    self.copy_out(
+                        &model.table,
+                        &format!("{base} WHERE {condition}{order}"),
+                        |r| f(r),
+                    )?;
+                }
+                Ok(())
+            }
+        }
     }
 
-    /// Ends the snapshot.
-    pub fn finish(self) -> Result<()> {
-        self.tx
-            .commit()
-            .map_err(|e| Error::query("ending the read-only snapshot", e))
+    fn finish(&mut self) -> Result<()> {
+        match self.tx.take() {
+            Some(tx) => tx
+                .commit()
+                .map_err(|e| Error::query("ending the read-only snapshot", e)),
+            None => Ok(()),
+        }
     }
 }
 
