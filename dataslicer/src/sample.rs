@@ -7,7 +7,7 @@ use crate::job::ImportJob;
 use crate::keys::{Key, KeySet, Selection};
 use crate::model::KeyKind;
 use crate::plan::{Plan, Role, TableId};
-use crate::source::Source;
+use crate::source::{Found, Source};
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 use sha2::{Digest, Sha256};
@@ -33,6 +33,8 @@ pub fn select(
 ) -> Result<Vec<Selection>> {
     let n = plan.tables.len();
     let mut selections: Vec<Option<Selection>> = vec![None; n];
+    // Parents' keys read along with a table's own keys: (target, keys).
+    let mut prefetched: Vec<Option<Vec<(TableId, KeySet)>>> = vec![None; n];
     // Downward: jobs in load order, so a job's restricting parents are
     // decided before it (within a cycle, the parents met first count).
     for &id in &plan.load_order {
@@ -61,28 +63,50 @@ pub fn select(
             match (filter, sample) {
                 (None, None) => Selection::All,
                 (_, Some(n)) => Selection::Keys(sample_root(source, plan, id, job, n, options)?),
-                (Some(_), None) => {
-                    Selection::Keys(source.select_keys(model, filter, None, options.batch_size)?)
-                }
+                (Some(_), None) => Selection::Keys(
+                    source
+                        .select_keys(model, filter, None, &[], options.batch_size)?
+                        .keys,
+                ),
             }
         } else {
-            let mut keys = KeySet::new(model.key_kind());
+            // Without a sample, every row found stays: read the parents'
+            // keys in the same pass, sparing the closure a second look.
+            let parents: Vec<(&str, KeyKind)> = match sample {
+                Some(_) => Vec::new(),
+                None => table
+                    .foreign_keys
+                    .iter()
+                    .filter(|(fk, _)| !fk.optional)
+                    .map(|&(fk, target)| (fk.column, plan.tables[target].model.key_kind()))
+                    .collect(),
+            };
+            let mut found = Found::new(model.key_kind(), &parents);
             for (column, parent_keys) in restricting {
-                let found = source.select_keys(
+                let restrict = Some((column, parent_keys));
+                found.merge(source.select_keys(
                     model,
                     filter,
-                    Some((column, parent_keys)),
+                    restrict,
+                    &parents,
                     options.batch_size,
-                )?;
-                keys.merge_new(found);
+                )?);
             }
             match sample {
                 Some(n) => Selection::Keys(choose(
-                    &keys,
+                    &found.keys,
                     n,
                     rng_for(options.seed, &table.name().to_string(), "sample"),
                 )),
-                None => Selection::Keys(keys),
+                None => {
+                    let targets = table
+                        .foreign_keys
+                        .iter()
+                        .filter(|(fk, _)| !fk.optional)
+                        .map(|&(_, t)| t);
+                    prefetched[id] = Some(targets.zip(found.parents).collect());
+                    Selection::Keys(found.keys)
+                }
             }
         };
         selections[id] = Some(selection);
@@ -91,7 +115,14 @@ pub fn select(
         .into_iter()
         .map(|s| s.expect("every table was visited"))
         .collect();
-    close_upward(source, plan, &mut selections, options, &mut progress)?;
+    close_upward(
+        source,
+        plan,
+        &mut selections,
+        prefetched,
+        options,
+        &mut progress,
+    )?;
     Ok(selections)
 }
 
@@ -101,17 +132,25 @@ fn close_upward(
     source: &mut dyn Source,
     plan: &Plan,
     selections: &mut [Selection],
+    prefetched: Vec<Option<Vec<(TableId, KeySet)>>>,
     options: SelectOptions,
     progress: &mut impl FnMut(&str),
 ) -> Result<()> {
     // The keys each table gained and whose parents are not looked up yet.
     let mut pending: Vec<Option<KeySet>> = selections
         .iter()
-        .map(|s| match s {
-            Selection::All => None,
-            Selection::Keys(keys) => Some(keys.clone()),
+        .zip(&prefetched)
+        .map(|(s, pre)| match (s, pre) {
+            (Selection::All, _) => None,
+            (Selection::Keys(keys), None) => Some(keys.clone()),
+            (Selection::Keys(keys), Some(_)) => Some(KeySet::new(keys.kind())),
         })
         .collect();
+    for (id, found) in prefetched.into_iter().enumerate() {
+        if let Some(found) = found {
+            add_parents(plan, selections, &mut pending, id, found);
+        }
+    }
     // Whole tables: their parents are looked up once, over the whole table.
     for id in 0..plan.tables.len() {
         if selections[id] == Selection::All {
@@ -240,7 +279,9 @@ fn sample_root(
             }
         }
     }
-    let all = source.select_keys(model, filter, None, options.batch_size)?;
+    let all = source
+        .select_keys(model, filter, None, &[], options.batch_size)?
+        .keys;
     Ok(choose(&all, n, rng_for(options.seed, &name, "sample")))
 }
 

@@ -14,7 +14,7 @@ use crate::manifest::{self, Manifest, ManifestTable};
 use crate::model::{ColumnRead, KeyKind, Model};
 use crate::record::{RecordCounter, RecordReader};
 use crate::schema::Checked;
-use crate::source::Source;
+use crate::source::{Found, Source};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::fs::File;
@@ -158,25 +158,31 @@ impl Source for DirSource {
         model: &'static Model,
         filter: Option<&Filter>,
         restrict: Option<(&str, &KeySet)>,
+        parents: &[(&str, KeyKind)],
         _batch_size: usize,
-    ) -> Result<KeySet> {
+    ) -> Result<Found> {
         self.no_filter(model, filter)?;
         let kind = model.key_kind();
         let keys = self.keys(model)?;
-        let mut out = KeySet::new(kind);
-        match restrict {
-            None => keys
+        let selected: Vec<bool> = match restrict {
+            None => keys.iter().map(Option::is_some).collect(),
+            Some((column, targets)) => self
+                .column(model, column)?
                 .iter()
-                .flatten()
-                .for_each(|k| insert_text(&mut out, kind, k)),
-            Some((column, parents)) => {
-                let values = self.column(model, column)?;
-                for (key, value) in keys.iter().zip(values) {
-                    if let (Some(key), Some(value)) = (key, value)
-                        && parents.contains_text(value)
-                    {
-                        insert_text(&mut out, kind, key);
-                    }
+                .map(|value| value.as_deref().is_some_and(|v| targets.contains_text(v)))
+                .collect(),
+        };
+        let mut out = Found::new(kind, parents);
+        for (key, &chosen) in keys.iter().zip(&selected) {
+            if let (Some(key), true) = (key, chosen) {
+                insert_text(&mut out.keys, kind, key);
+            }
+        }
+        for (i, &(column, parent_kind)) in parents.iter().enumerate() {
+            let values = self.column(model, column)?;
+            for (value, &chosen) in values.iter().zip(&selected) {
+                if let (Some(value), true) = (value, chosen) {
+                    insert_text(&mut out.parents[i], parent_kind, value);
                 }
             }
         }

@@ -15,6 +15,33 @@ use crate::model::{KeyKind, Model};
 use crate::schema::Checked;
 use std::io::Read;
 
+/// What [`Source::select_keys`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// The keys of the rows.
+    pub keys: KeySet,
+    /// For each requested foreign key column, its values in those rows.
+    pub parents: Vec<KeySet>,
+}
+
+impl Found {
+    /// Nothing yet: empty sets of the right kinds.
+    pub fn new(kind: KeyKind, parents: &[(&str, KeyKind)]) -> Found {
+        Found {
+            keys: KeySet::new(kind),
+            parents: parents.iter().map(|&(_, k)| KeySet::new(k)).collect(),
+        }
+    }
+
+    /// Adds what `other` found.
+    pub fn merge(&mut self, other: Found) {
+        self.keys.merge_new(other.keys);
+        for (mine, theirs) in self.parents.iter_mut().zip(other.parents) {
+            mine.merge_new(theirs);
+        }
+    }
+}
+
 /// What the selection and the export need from a source of rows.
 pub trait Source {
     /// Where the rows come from, for the manifest: never with a password.
@@ -29,14 +56,17 @@ pub trait Source {
     fn key_range(&mut self, model: &'static Model) -> Result<Option<(i64, i64)>>;
 
     /// The keys of rows matching the filter and, with `restrict`, whose
-    /// column is one of the given keys.
+    /// column is one of the given keys; with the distinct non-NULL values of
+    /// the `parents` columns (foreign keys, with their targets' key kinds) in
+    /// those rows, read in the same pass.
     fn select_keys(
         &mut self,
         model: &'static Model,
         filter: Option<&Filter>,
         restrict: Option<(&str, &KeySet)>,
+        parents: &[(&str, KeyKind)],
         batch_size: usize,
-    ) -> Result<KeySet>;
+    ) -> Result<Found>;
 
     /// Which of the candidate keys exist and match the filter.
     fn probe_keys(

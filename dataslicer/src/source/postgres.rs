@@ -6,7 +6,7 @@ use crate::job::Filter;
 use crate::keys::{Key, KeySet, Selection};
 use crate::model::{KeyKind, Model, TableName};
 use crate::schema::{self, Checked};
-use crate::source::Source;
+use crate::source::{Found, Source};
 use crate::sql;
 use postgres::types::ToSql;
 use postgres::{Client, IsolationLevel, NoTls, Transaction};
@@ -164,7 +164,8 @@ impl<'a> PgSource<'a> {
         filter: Option<&Filter>,
         query: &str,
         extra: Option<Box<dyn ToSql + Sync + Send>>,
-        out: &mut KeySet,
+        parents: &[(&str, KeyKind)],
+        out: &mut Found,
     ) -> Result<()> {
         let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
         if let Some(filter) = filter {
@@ -191,7 +192,12 @@ impl<'a> PgSource<'a> {
             })?;
         let kind = model.key_kind();
         for row in rows {
-            out.insert(read_key(&row, 0, kind));
+            out.keys.insert(read_key(&row, 0, kind));
+            for (i, &(_, kind)) in parents.iter().enumerate() {
+                if let Some(key) = read_optional_key(&row, i + 1, kind) {
+                    out.parents[i].insert(key);
+                }
+            }
         }
         Ok(())
     }
@@ -247,10 +253,10 @@ impl Source for PgSource<'_> {
         model: &'static Model,
         filter: Option<&Filter>,
         restrict: Option<(&str, &KeySet)>,
+        parents: &[(&str, KeyKind)],
         batch_size: usize,
-    ) -> Result<KeySet> {
-        let kind = model.key_kind();
-        let mut out = KeySet::new(kind);
+    ) -> Result<Found> {
+        let mut out = Found::new(model.key_kind(), parents);
         let user_params = filter.map_or(0, |f| f.params.len());
         let mut conditions = Vec::new();
         if let Some(filter) = filter {
@@ -258,14 +264,15 @@ impl Source for PgSource<'_> {
         }
         match restrict {
             None => {
-                let query = select_keys_query(model, &conditions);
-                self.collect_keys(model, filter, &query, None, &mut out)?;
+                let query = select_keys_query(model, &conditions, parents);
+                self.collect_keys(model, filter, &query, None, parents, &mut out)?;
             }
             Some((column, keys)) => {
                 conditions.push(sql::any_param(column, keys.kind(), user_params + 1));
-                let query = select_keys_query(model, &conditions);
+                let query = select_keys_query(model, &conditions, parents);
                 for chunk in keys.chunks(batch_size) {
-                    self.collect_keys(model, filter, &query, Some(chunk.to_param()), &mut out)?;
+                    let param = Some(chunk.to_param());
+                    self.collect_keys(model, filter, &query, param, parents, &mut out)?;
                 }
             }
         }
@@ -288,10 +295,17 @@ impl Source for PgSource<'_> {
         if let Some(filter) = filter {
             conditions.push(format!("({})", filter.sql));
         }
-        let query = select_keys_query(model, &conditions);
-        let mut out = KeySet::new(model.key_kind());
-        self.collect_keys(model, filter, &query, Some(candidates.to_param()), &mut out)?;
-        Ok(out)
+        let query = select_keys_query(model, &conditions, &[]);
+        let mut out = Found::new(model.key_kind(), &[]);
+        self.collect_keys(
+            model,
+            filter,
+            &query,
+            Some(candidates.to_param()),
+            &[],
+            &mut out,
+        )?;
+        Ok(out.keys)
     }
 
     /// For each of `columns` (foreign keys whose targets have key kind
@@ -405,10 +419,16 @@ impl Source for PgSource<'_> {
     }
 }
 
-fn select_keys_query(model: &Model, conditions: &[String]) -> String {
+fn select_keys_query(model: &Model, conditions: &[String], parents: &[(&str, KeyKind)]) -> String {
+    let mut list = vec![sql::key_expr(model.primary_key, model.key_kind())];
+    list.extend(
+        parents
+            .iter()
+            .map(|&(column, kind)| sql::key_expr(column, kind)),
+    );
     let mut query = format!(
         "SELECT {} FROM {}",
-        sql::key_expr(model.primary_key, model.key_kind()),
+        list.join(", "),
         sql::table(&model.table)
     );
     if !conditions.is_empty() {
