@@ -1,0 +1,506 @@
+//! Fake values: deterministic, length-safe, optionally unique.
+//!
+//! A [`ColumnFaker`] replaces one column's values in one table. The runtime
+//! creates one per (table, faked column) and asks it for one value per row.
+//!
+//! # Determinism
+//!
+//! Every value comes from a [`ChaCha8Rng`] seeded with a SHA-256 of the run's
+//! seed, the table, the column and the row's primary key (each part
+//! length-prefixed, so `("ab", "c")` and `("a", "bc")` differ). The same
+//! inputs give byte-identical output on every run and machine; another seed
+//! gives other values. Nothing reads the clock or a global RNG. The streams of
+//! the `fake` crate are only stable within one version, which is why it is
+//! pinned exactly.
+//!
+//! A `consistent` column seeds from the run's seed, the kind's name and the
+//! *original* value instead of the key, so equal originals get equal fakes in
+//! every table and column of that kind (as long as the columns' length limits
+//! agree). Without the seed the mapping cannot be reversed; treat the seed as
+//! a secret when the originals are.
+//!
+//! # Lengths
+//!
+//! A value never has more characters than `max_chars`. Values are shortened
+//! so that they stay valid for their kind: an e-mail address shortens its
+//! local part and keeps its `@` and domain (falling back to `x.io`, or
+//! `x.test` for `safe_email`, only when the domain alone is too long); a phone
+//! number drops its extension, then its punctuation, keeping a leading `+`;
+//! a URL drops its path, then `www.`, then shortens its host name; sentences
+//! and paragraphs are cut at a word boundary and end with a `.`; other text is
+//! cut on a character boundary without a dangling space or hyphen. A kind
+//! that cannot fit at all (a `uuid` in `varchar(10)`) is refused by
+//! [`ColumnFaker::new`], naming the limit. A `with` function's output is
+//! never shortened: a value over the limit is an error.
+//!
+//! # Uniqueness
+//!
+//! A `unique` column remembers every value it returned. On a collision, text
+//! kinds get a numeric suffix drawn from the row's own generator (`Jane 482`,
+//! `jane.doe.482@gmail.com`, `https://www.doe-482.com`), shortened to stay
+//! within the limit; kinds that a suffix would break (phone numbers, postal
+//! codes, street addresses, IP addresses, UUIDs, dates) are drawn again. If no unused value can be
+//! found, [`ColumnFaker::fake`] fails with [`Error::Fake`] instead of
+//! returning a duplicate. A `consistent` and `unique` column gives one fake
+//! per distinct original and never gives two originals the same fake.
+//!
+//! # Kinds
+//!
+//! Examples with seed 1, table `accounts_customer`, key `1`, locale `en`,
+//! a column named after the kind, without and with a limit of 12 characters
+//! (checked by a unit test against the generators):
+//!
+//! | kind | example | in `varchar(12)` |
+//! |------|---------|------------------|
+//! | `first_name` | `Eulah` | `Eulah` |
+//! | `last_name` | `Mohr` | `Mohr` |
+//! | `name` | `Maybelle Schaefer` | `Maybelle Sch` |
+//! | `username` | `charley_sint` | `charley_sint` |
+//! | `email` | `carmine_et@gmail.com` | `ca@gmail.com` |
+//! | `safe_email` | `cathrine@example.com` | `cathr@x.test` |
+//! | `phone_number` | `119.490.0910` | `119.490.0910` |
+//! | `street_address` | `81308 Keven Plain` | `81308 Keven` |
+//! | `city` | `South Lazaro Wisokystad` | `South Lazaro` |
+//! | `postcode` | `39566-9312` | `39566-9312` |
+//! | `country` | `Vietnam` | `Vietnam` |
+//! | `company` | `Wyman and Sons` | `Wyman and So` |
+//! | `job_title` | `Chief Sales Orchestrator` | `Chief Sales` |
+//! | `url` | `https://www.ondricka.biz` | `https://o.io` |
+//! | `ipv4` | `96.197.214.89` | (needs 15) |
+//! | `ipv6` | `df20:1157:8cf9:6c8a:5098:2d75:7837:7660` | (needs 39) |
+//! | `uuid` | `6b69bf6d-7bf2-46ae-bc9a-6c0b30acac6a` | (needs 36) |
+//! | `word` | `magni` | `magni` |
+//! | `sentence` | `Distinctio et aliquid quae.` | `Distinctio.` |
+//! | `paragraph` | `Perspiciatis cumque saepe nisi quisquam explicabo non quia voluptatem. Quis nobis sed quae sed nam voluptatem dolor asperiores. Sit cumque vel facilis.` | `Perspiciati.` |
+//! | `date` | `2019-05-15` | `2019-05-15` |
+//! | `datetime` | `1983-07-07 21:30:16` | (needs 19) |
+//!
+//! `date` lies between 1970-01-01 and 2029-12-31; `datetime` too, and ends
+//! in `+00` when the column is a `timestamptz`. A paragraph is 3 to 5
+//! sentences on one line. `value = "..."` returns its constant;
+//! `with = path` calls the function with a [`FakeInput`].
+//!
+//! # Locales
+//!
+//! Names, addresses, companies, phone numbers and e-mail providers follow the
+//! [`Locale`]; where the `fake` crate has no data for a locale it uses its
+//! English data. E-mail addresses, user names and URLs are always ASCII
+//! (transliterated), since most applications validate them as such.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::str::FromStr;
+
+use ::fake::faker::impls::address::CityNameGenFn;
+use rand::rngs::ChaCha8Rng;
+use rand::{RngExt, SeedableRng};
+use sha2::{Digest, Sha256};
+
+use crate::model::{Column, FakeFn, FakeKind, SqlType, TableName};
+use crate::{Error, Result};
+
+#[macro_use]
+mod locale;
+mod draw;
+mod input;
+#[cfg(test)]
+mod tests;
+mod text;
+
+use self::draw::*;
+pub use self::input::FakeInput;
+pub use self::locale::Locale;
+use self::text::*;
+
+/// How many times a row draws a new base value before giving up.
+const MAX_DRAWS: usize = 64;
+/// How many suffixes a `unique` row tries on one drawn value.
+const SUFFIX_TRIES: usize = 8;
+/// How many times a `unique` column calls a `with` function for one row.
+const MAX_WITH_CALLS: usize = 16;
+/// The widest numeric suffix (10^18 still fits in a `u64`).
+const MAX_SUFFIX_DIGITS: u32 = 18;
+/// How many suffixes of one width are tried before judging whether that
+/// width is too crowded.
+const SUFFIX_WINDOW: u32 = 64;
+/// The first date drawn (days since 1970-01-01): 1970-01-01.
+const FIRST_DAY: i64 = 0;
+/// The last date drawn (days since 1970-01-01): 2029-12-31.
+const LAST_DAY: i64 = 21_914;
+
+/// Generates one column's fakes for one table.
+///
+/// Create one per (table, faked column) per run and call [`fake`](Self::fake)
+/// once per row, rows in a deterministic order (a `unique` column's values
+/// depend on the values before them).
+///
+/// ```
+/// use dataslicer::fake::{ColumnFaker, Locale};
+/// use dataslicer::{Column, Fake, FakeKind, SqlType, TableName};
+///
+/// static EMAIL: Column = Column {
+///     name: "email",
+///     field: "email",
+///     nullable: false,
+///     sql_type: SqlType::Text,
+///     rust_type: "String",
+///     fake: Some(Fake { kind: FakeKind::Email, unique: true, consistent: false, max_length: None }),
+/// };
+/// let table = TableName::new(None, "accounts_customer");
+/// let mut faker = ColumnFaker::new(7, Locale::En, table, &EMAIL, Some(20)).unwrap();
+/// let email = faker.fake("1", None, &[]).unwrap();
+/// assert!(email.contains('@') && email.chars().count() <= 20);
+/// ```
+pub struct ColumnFaker {
+    seed: u64,
+    locale: Locale,
+    table: TableName,
+    column: &'static Column,
+    kind: FakeKind,
+    consistent: bool,
+    max_chars: Option<usize>,
+    /// Every value returned so far, for a `unique` column.
+    used: Option<HashSet<Box<str>>>,
+    /// The value given to each original, for a `consistent` and `unique`
+    /// column, keyed by a hash of the original.
+    by_original: Option<HashMap<[u8; 16], Box<str>>>,
+    /// The width of the numeric suffix tried first on a collision; grows when
+    /// more than half the suffixes of this width are taken.
+    suffix_digits: u32,
+    /// Suffixes of `suffix_digits` digits tried, and found taken, lately.
+    suffix_tries: u32,
+    suffix_clashes: u32,
+}
+
+impl fmt::Debug for ColumnFaker {
+    /// Leaves out the seed, which is the key to the `consistent` mapping.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ColumnFaker")
+            .field("locale", &self.locale)
+            .field("table", &self.table.to_string())
+            .field("column", &self.column.name)
+            .field("kind", &self.kind.name())
+            .field("unique", &self.used.is_some())
+            .field("consistent", &self.consistent)
+            .field("max_chars", &self.max_chars)
+            .field("values", &self.used.as_ref().map_or(0, HashSet::len))
+            .finish()
+    }
+}
+
+impl ColumnFaker {
+    /// A faker for `column` of `table`.
+    ///
+    /// `max_chars` is the column's length limit in characters (from
+    /// `varchar(n)`/`char(n)` in the live schema and the attribute's
+    /// `max_length`: the caller passes the smaller); `None` means no limit.
+    ///
+    /// Fails with [`Error::Fake`], naming table, column and limit, when the
+    /// column has no fake, when no valid value of the kind fits in
+    /// `max_chars` (an `email` needs 6 characters, a `uuid` 36, an `ipv4`
+    /// 15, ...), when a `value = "..."` constant is longer than the limit, or
+    /// when a constant is asked to be `unique`.
+    pub fn new(
+        seed: u64,
+        locale: Locale,
+        table: TableName,
+        column: &'static Column,
+        max_chars: Option<usize>,
+    ) -> Result<Self> {
+        let error = |message: String| Error::Fake {
+            table: table.to_string(),
+            column: column.name.to_owned(),
+            message,
+        };
+        let fake = column
+            .fake
+            .ok_or_else(|| error("the column has no `#[fake(...)]`".to_owned()))?;
+        let tz = column.sql_type == SqlType::TimestampTz;
+        if let Some(max) = max_chars {
+            match fake.kind {
+                FakeKind::Value(constant) if char_len(constant) > max => {
+                    return Err(error(format!(
+                        "the constant `{constant}` has {} characters, more than the column's limit of {max}",
+                        char_len(constant)
+                    )));
+                }
+                kind => {
+                    let (min, example) = minimum(kind, tz);
+                    if min > max {
+                        return Err(error(format!(
+                            "a `{}` needs at least {min} characters (like `{example}`), \
+                             but the column's limit is {max}",
+                            kind.name()
+                        )));
+                    }
+                }
+            }
+        }
+        if let (FakeKind::Value(constant), true) = (fake.kind, fake.unique) {
+            return Err(error(format!(
+                "`unique` cannot hold for `value = \"{constant}\"`: every row gets the same constant"
+            )));
+        }
+        Ok(ColumnFaker {
+            seed,
+            locale,
+            table,
+            column,
+            kind: fake.kind,
+            consistent: fake.consistent,
+            max_chars,
+            used: fake.unique.then(HashSet::new),
+            by_original: (fake.unique && fake.consistent).then(HashMap::new),
+            suffix_digits: 2,
+            suffix_tries: 0,
+            suffix_clashes: 0,
+        })
+    }
+
+    /// The fake value for one row, as the text PostgreSQL will parse (the
+    /// caller does the CSV quoting).
+    ///
+    /// `key` is the row's primary key as text. `original` is the original
+    /// value, required for `consistent` columns and ignored otherwise (NULL
+    /// rows are the caller's: this is never called for them). `row` holds the
+    /// row's other output columns, for `with` functions.
+    ///
+    /// Fails with [`Error::Fake`] when a `with` function returns more
+    /// characters than the limit, when a `unique` column finds no unused
+    /// value, or when a `consistent` column gets no original.
+    pub fn fake(
+        &mut self,
+        key: &str,
+        original: Option<&str>,
+        row: &[(&str, Option<&str>)],
+    ) -> Result<String> {
+        if let FakeKind::Value(constant) = self.kind {
+            return Ok(constant.to_owned());
+        }
+        let (mut rng, fingerprint) = if self.consistent {
+            let original = original.ok_or_else(|| {
+                self.error(format!(
+                    "the column is `consistent` but the row with key {key} came without its original value"
+                ))
+            })?;
+            // Only a `unique` column remembers originals (by their hash).
+            let fingerprint = self
+                .by_original
+                .as_ref()
+                .map(|_| fingerprint(self.seed, original));
+            if let (Some(by_original), Some(fingerprint)) = (&self.by_original, &fingerprint)
+                && let Some(value) = by_original.get(fingerprint)
+            {
+                return Ok(value.to_string());
+            }
+            let rng = seeded(
+                self.seed,
+                &[
+                    b"consistent",
+                    self.kind.name().as_bytes(),
+                    original.as_bytes(),
+                ],
+            );
+            (rng, fingerprint)
+        } else {
+            let rng = seeded(
+                self.seed,
+                &[
+                    b"row",
+                    self.table.schema.unwrap_or("").as_bytes(),
+                    self.table.name.as_bytes(),
+                    self.column.name.as_bytes(),
+                    key.as_bytes(),
+                ],
+            );
+            (rng, None)
+        };
+        let value = match self.kind {
+            FakeKind::With(function) => self.fake_with(function, &mut rng, key, row)?,
+            _ => self.fake_builtin(&mut rng, key)?,
+        };
+        if let Some(used) = &mut self.used {
+            used.insert(value.as_str().into());
+        }
+        if let (Some(by_original), Some(fingerprint)) = (&mut self.by_original, fingerprint) {
+            by_original.insert(fingerprint, value.as_str().into());
+        }
+        Ok(value)
+    }
+
+    /// A value from the user's function, checked against the limit and, for
+    /// a `unique` column, called again (with the generator moved on) until
+    /// its output is unused.
+    fn fake_with(
+        &self,
+        function: FakeFn,
+        rng: &mut ChaCha8Rng,
+        key: &str,
+        row: &[(&str, Option<&str>)],
+    ) -> Result<String> {
+        for _ in 0..MAX_WITH_CALLS {
+            let value = function(&mut FakeInput::new(rng, key, row));
+            if let Some(max) = self.max_chars {
+                let len = char_len(&value);
+                if len > max {
+                    return Err(self.error(format!(
+                        "the `with` function returned {len} characters for the row with key {key}, \
+                         more than the column's limit of {max}"
+                    )));
+                }
+            }
+            if self.is_unused(&value) {
+                return Ok(value);
+            }
+        }
+        Err(self.error(format!(
+            "the column is `unique` but the `with` function returned only values already used \
+             for the row with key {key} ({MAX_WITH_CALLS} calls)"
+        )))
+    }
+
+    /// A value of a built-in kind, within the limit and, for a `unique`
+    /// column, unused.
+    fn fake_builtin(&mut self, rng: &mut ChaCha8Rng, key: &str) -> Result<String> {
+        let max = self.max_chars.unwrap_or(usize::MAX);
+        let tz = self.column.sql_type == SqlType::TimestampTz;
+        for _ in 0..MAX_DRAWS {
+            let draw =
+                with_locale_data!(self.locale, l => draw(l, self.kind, self.locale, tz, rng));
+            let Some(value) = draw.render(max, None) else {
+                continue;
+            };
+            if self.is_unused(&value) {
+                return Ok(value);
+            }
+            if draw.takes_suffix()
+                && let Some(value) = self.suffixed(&draw, max, rng)
+            {
+                return Ok(value);
+            }
+        }
+        let limit = match self.max_chars {
+            Some(max) => format!("within the column's limit of {max} characters"),
+            None => "at all".to_owned(),
+        };
+        Err(self.error(format!(
+            "the column is `unique` but no unused `{}` could be found {limit} for the row with key {key} \
+             after {MAX_DRAWS} draws: there are more rows than this kind can tell apart",
+            self.kind.name()
+        )))
+    }
+
+    /// `draw` made unique with a numeric suffix, if one fits and is unused.
+    ///
+    /// The suffix is drawn from the row's generator. Within a row it widens
+    /// after every second collision; across rows the starting width grows
+    /// only when most suffixes of that width are taken, so that values keep
+    /// as much of their text as the column's fill allows.
+    fn suffixed(&mut self, draw: &Draw, max: usize, rng: &mut ChaCha8Rng) -> Option<String> {
+        let mut digits = self.suffix_digits;
+        for attempt in 1..=SUFFIX_TRIES {
+            let low = 10u64.pow(digits - 1);
+            let number = rng.random_range(low..low * 10);
+            let Some(value) = draw.render(max, Some(&number.to_string())) else {
+                // Too wide for the limit: narrow it, down to one digit.
+                if digits == 1 {
+                    return None;
+                }
+                digits -= 1;
+                continue;
+            };
+            let unused = self.is_unused(&value);
+            if digits == self.suffix_digits {
+                self.count_suffix(!unused);
+            }
+            if unused {
+                return Some(value);
+            }
+            if attempt % 2 == 0 && digits < MAX_SUFFIX_DIGITS {
+                digits += 1;
+            }
+        }
+        None
+    }
+
+    /// Counts a suffix of the starting width; widens it when more than half
+    /// of the last [`SUFFIX_WINDOW`] were taken.
+    fn count_suffix(&mut self, clash: bool) {
+        self.suffix_tries += 1;
+        self.suffix_clashes += u32::from(clash);
+        if self.suffix_tries == SUFFIX_WINDOW {
+            if self.suffix_clashes * 2 > SUFFIX_WINDOW && self.suffix_digits < MAX_SUFFIX_DIGITS {
+                self.suffix_digits += 1;
+            }
+            self.suffix_tries = 0;
+            self.suffix_clashes = 0;
+        }
+    }
+
+    fn is_unused(&self, value: &str) -> bool {
+        self.used.as_ref().is_none_or(|used| !used.contains(value))
+    }
+
+    fn error(&self, message: String) -> Error {
+        Error::Fake {
+            table: self.table.to_string(),
+            column: self.column.name.to_owned(),
+            message,
+        }
+    }
+}
+
+/// The fewest characters a valid value of `kind` needs, with an example.
+fn minimum(kind: FakeKind, tz: bool) -> (usize, &'static str) {
+    match kind {
+        FakeKind::Email => (6, "a@x.io"),
+        FakeKind::SafeEmail => (8, "a@x.test"),
+        FakeKind::PhoneNumber => (7, "5550123"),
+        FakeKind::Postcode => (4, "1234"),
+        FakeKind::Url => (12, "https://x.io"),
+        FakeKind::Ipv4 => (15, "255.255.255.255"),
+        FakeKind::Ipv6 => (39, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"),
+        FakeKind::Uuid => (36, "0b5e6f2c-8a0e-4c57-9d1e-3f4a5b6c7d8e"),
+        FakeKind::Date => (10, "2024-01-31"),
+        FakeKind::DateTime if tz => (22, "2024-01-31 12:00:00+00"),
+        FakeKind::DateTime => (19, "2024-01-31 12:00:00"),
+        FakeKind::Value(constant) => (char_len(constant), constant),
+        FakeKind::With(_) => (0, ""),
+        FakeKind::FirstName
+        | FakeKind::LastName
+        | FakeKind::Name
+        | FakeKind::Username
+        | FakeKind::StreetAddress
+        | FakeKind::City
+        | FakeKind::Country
+        | FakeKind::Company
+        | FakeKind::JobTitle
+        | FakeKind::Word
+        | FakeKind::Sentence
+        | FakeKind::Paragraph => (1, "a"),
+    }
+}
+
+/// A generator seeded with a SHA-256 of the seed and the length-prefixed parts.
+fn seeded(seed: u64, parts: &[&[u8]]) -> ChaCha8Rng {
+    ChaCha8Rng::from_seed(digest(seed, parts))
+}
+
+fn digest(seed: u64, parts: &[&[u8]]) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(b"dataslicer.fake.v1");
+    hasher.update(seed.to_le_bytes());
+    for part in parts {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    hasher.finalize().into()
+}
+
+/// A hash of an original value, to remember its fake without holding it.
+fn fingerprint(seed: u64, original: &str) -> [u8; 16] {
+    let digest = digest(seed, &[b"original", original.as_bytes()]);
+    let mut fingerprint = [0; 16];
+    fingerprint.copy_from_slice(&digest[..16]);
+    fingerprint
+}
