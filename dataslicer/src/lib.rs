@@ -137,6 +137,7 @@ extern crate self as dataslicer;
 
 pub mod cli;
 pub mod error;
+mod export;
 pub mod fake;
 pub mod job;
 pub mod keys;
