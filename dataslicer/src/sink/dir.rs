@@ -51,6 +51,7 @@ impl DirSink {
             _ => PathBuf::from("."),
         };
         fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        remove_stale(&parent, &name);
         let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
         if tmp.exists() {
@@ -134,6 +135,33 @@ impl TableWriter for TableFile {
 
     fn finish(self: Box<Self>) -> Result<(u64, String)> {
         TableFile::finish(*self)
+    }
+}
+
+/// Removes what earlier runs killed mid-write left beside `dest`
+/// (`.name.tmp-PID`, `.name.old-PID` of processes that are gone). Only where
+/// `/proc` tells which processes live; elsewhere they are left alone.
+fn remove_stale(parent: &Path, name: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        let pid = [".tmp-", ".old-"].iter().find_map(|infix| {
+            file_name
+                .strip_prefix(&format!(".{name}{infix}"))
+                .and_then(|pid| pid.parse::<u32>().ok())
+        });
+        if let Some(pid) = pid
+            && pid != std::process::id()
+            && !Path::new(&format!("/proc/{pid}")).exists()
+        {
+            let _ = fs::remove_dir_all(entry.path());
+        }
     }
 }
 
