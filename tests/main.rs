@@ -3,3 +3,4 @@
 mod derive;
 mod harness;
 mod example;
+mod fake;
