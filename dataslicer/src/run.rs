@@ -87,12 +87,13 @@ fn slice_inner(
         .iter()
         .map(|t| source.check(t.model))
         .collect::<Result<Vec<_>>>()?;
-    let fakers = plan
+    let mut fakers = plan
         .tables
         .iter()
         .zip(&checked)
         .map(|(table, checked)| table_fakers(table.model, checked, options))
         .collect::<Result<Vec<_>>>()?;
+    share_consistent_fakers(&mut fakers);
     let select_options = SelectOptions {
         seed: options.seed,
         batch_size: options.batch_size,
@@ -237,6 +238,30 @@ fn table_fakers(
             ColumnFaker::new(options.seed, options.locale, model.table, column, max).map(Some)
         })
         .collect()
+}
+
+/// Lets every `consistent, unique` faker share its memory with the first
+/// one of its kind and limit, so that an original gets one fake in every
+/// table.
+fn share_consistent_fakers(fakers: &mut [Vec<Option<ColumnFaker>>]) {
+    let mut firsts: Vec<(usize, usize)> = Vec::new();
+    for t in 0..fakers.len() {
+        for c in 0..fakers[t].len() {
+            let Some(faker) = &fakers[t][c] else { continue };
+            match firsts.iter().find(|&&(ft, fc)| {
+                fakers[ft][fc]
+                    .as_ref()
+                    .is_some_and(|f| f.agrees_with(faker))
+            }) {
+                Some(&(ft, fc)) => {
+                    let first = fakers[ft][fc].take().expect("present");
+                    fakers[t][c].as_mut().expect("present").share(&first);
+                    fakers[ft][fc] = Some(first);
+                }
+                None => firsts.push((t, c)),
+            }
+        }
+    }
 }
 
 /// Moves the fakers into load order.

@@ -95,9 +95,14 @@ use ::fake::faker::impls::address::CityNameGenFn;
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 use sha2::{Digest, Sha256};
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use crate::model::{Column, FakeFn, FakeKind, SqlType, TableName};
 use crate::{Error, Result};
+
+/// Memory that several fakers of one run may share.
+type Shared<T> = Rc<RefCell<T>>;
 
 #[macro_use]
 mod locale;
@@ -159,11 +164,12 @@ pub struct ColumnFaker {
     kind: FakeKind,
     consistent: bool,
     max_chars: Option<usize>,
-    /// Every value returned so far, for a `unique` column.
-    used: Option<HashSet<Box<str>>>,
+    /// Every value returned so far, for a `unique` column; shared by the
+    /// `consistent, unique` columns of one kind (see [`ColumnFaker::share`]).
+    used: Option<Shared<HashSet<Box<str>>>>,
     /// The value given to each original, for a `consistent` and `unique`
-    /// column, keyed by a hash of the original.
-    by_original: Option<HashMap<[u8; 16], Box<str>>>,
+    /// column, keyed by a hash of the original; shared like `used`.
+    by_original: Option<Shared<HashMap<[u8; 16], Box<str>>>>,
     /// The width of the numeric suffix tried first on a collision; grows when
     /// more than half the suffixes of this width are taken.
     suffix_digits: u32,
@@ -183,7 +189,10 @@ impl fmt::Debug for ColumnFaker {
             .field("unique", &self.used.is_some())
             .field("consistent", &self.consistent)
             .field("max_chars", &self.max_chars)
-            .field("values", &self.used.as_ref().map_or(0, HashSet::len))
+            .field(
+                "values",
+                &self.used.as_ref().map_or(0, |u| u.borrow().len()),
+            )
             .finish()
     }
 }
@@ -249,12 +258,34 @@ impl ColumnFaker {
             kind: fake.kind,
             consistent: fake.consistent,
             max_chars,
-            used: fake.unique.then(HashSet::new),
-            by_original: (fake.unique && fake.consistent).then(HashMap::new),
+            used: fake.unique.then(Rc::default),
+            by_original: (fake.unique && fake.consistent).then(Rc::default),
             suffix_digits: 2,
             suffix_tries: 0,
             suffix_clashes: 0,
         })
+    }
+
+    /// Whether this column's fakes must agree with `other`'s: both
+    /// `consistent` and `unique`, of one kind, limit and locale.
+    pub fn agrees_with(&self, other: &ColumnFaker) -> bool {
+        self.by_original.is_some()
+            && other.by_original.is_some()
+            && self.kind.name() == other.kind.name()
+            && self.max_chars == other.max_chars
+            && self.locale == other.locale
+            && self.seed == other.seed
+    }
+
+    /// Makes this column remember what `other` gave (and gives) each
+    /// original, so that with `consistent, unique` an original gets the same
+    /// fake in both, and no two originals share one, whichever table meets
+    /// them first. Does nothing unless [`ColumnFaker::agrees_with`].
+    pub fn share(&mut self, other: &ColumnFaker) {
+        if self.agrees_with(other) {
+            self.used.clone_from(&other.used);
+            self.by_original.clone_from(&other.by_original);
+        }
     }
 
     /// The fake value for one row, as the text PostgreSQL will parse (the
@@ -289,7 +320,7 @@ impl ColumnFaker {
                 .as_ref()
                 .map(|_| fingerprint(self.seed, original));
             if let (Some(by_original), Some(fingerprint)) = (&self.by_original, &fingerprint)
-                && let Some(value) = by_original.get(fingerprint)
+                && let Some(value) = by_original.borrow().get(fingerprint)
             {
                 return Ok(value.to_string());
             }
@@ -319,11 +350,13 @@ impl ColumnFaker {
             FakeKind::With(function) => self.fake_with(function, &mut rng, key, row)?,
             _ => self.fake_builtin(&mut rng, key)?,
         };
-        if let Some(used) = &mut self.used {
-            used.insert(value.as_str().into());
+        if let Some(used) = &self.used {
+            used.borrow_mut().insert(value.as_str().into());
         }
-        if let (Some(by_original), Some(fingerprint)) = (&mut self.by_original, fingerprint) {
-            by_original.insert(fingerprint, value.as_str().into());
+        if let (Some(by_original), Some(fingerprint)) = (&self.by_original, fingerprint) {
+            by_original
+                .borrow_mut()
+                .insert(fingerprint, value.as_str().into());
         }
         Ok(value)
     }
@@ -438,7 +471,9 @@ impl ColumnFaker {
     }
 
     fn is_unused(&self, value: &str) -> bool {
-        self.used.as_ref().is_none_or(|used| !used.contains(value))
+        self.used
+            .as_ref()
+            .is_none_or(|used| !used.borrow().contains(value))
     }
 
     fn error(&self, message: String) -> Error {
