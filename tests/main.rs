@@ -4,3 +4,4 @@ mod derive;
 mod harness;
 mod example;
 mod fake;
+mod transfer;
