@@ -67,7 +67,7 @@ pub enum Error {
     },
 
     /// A row read from the source could not be understood.
-    #[error("{table}, line {line}, column {column}: {message}")]
+    #[error("{table}, line {line}{}: {message}", if column.is_empty() { String::new() } else { format!(", column {column}") })]
     Row {
         /// The table.
         table: String,

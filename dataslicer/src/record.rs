@@ -173,12 +173,19 @@ pub fn write_value(out: &mut Vec<u8>, value: &str, single_column: bool) {
 }
 
 /// Counts the records in a chunk of CSV, carrying the quote state across
-/// chunks: the cheap way to count rows on the pass-through path.
+/// chunks: the cheap way to count rows on the pass-through path. It also
+/// remembers where records span several lines (rare), so that a record's
+/// number can be turned back into the line of the file where it starts.
 #[derive(Debug, Default)]
 pub struct RecordCounter {
     in_quotes: bool,
     /// Records ended so far.
     pub records: u64,
+    /// Line breaks inside quoted fields so far.
+    extra_lines: u64,
+    /// (record index, line breaks inside quotes up to and including it), for
+    /// every record that holds one.
+    spans: Vec<(u64, u64)>,
 }
 
 impl RecordCounter {
@@ -188,9 +195,27 @@ impl RecordCounter {
             match b {
                 b'"' => self.in_quotes = !self.in_quotes,
                 b'\n' if !self.in_quotes => self.records += 1,
+                b'\n' => {
+                    self.extra_lines += 1;
+                    match self.spans.last_mut() {
+                        Some(last) if last.0 == self.records => last.1 = self.extra_lines,
+                        _ => self.spans.push((self.records, self.extra_lines)),
+                    }
+                }
                 _ => {}
             }
         }
+    }
+
+    /// The line where the `n`th record fed (1-based) starts, counting
+    /// `first_line` as the line of the first record.
+    pub fn line_of(&self, n: u64, first_line: u64) -> u64 {
+        let index = n.saturating_sub(1);
+        let before = match self.spans.partition_point(|&(record, _)| record < index) {
+            0 => 0,
+            i => self.spans[i - 1].1,
+        };
+        first_line + index + before
     }
 }
 
@@ -248,6 +273,16 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "plain|\"\"|\"a,b\"|\"q\"\"\"|\"l\nf\"|ünï|"
         );
+    }
+
+    #[test]
+    fn counter_maps_records_back_to_lines() {
+        let mut counter = RecordCounter::default();
+        counter.feed(b"1,\"a\nb\nc\"\n2,x\n3,\"d\ne\"\n4,y\n");
+        assert_eq!(counter.records, 4);
+        // With a header on line 1, records start on lines 2, 5, 6 and 8.
+        let lines: Vec<u64> = (1..=4).map(|n| counter.line_of(n, 2)).collect();
+        assert_eq!(lines, vec![2, 5, 6, 8]);
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::sample::{self, SelectOptions};
 use crate::sink::{DirSink, IfExists, PgSink, Sink};
 use crate::source::{DirSource, PgSource, Source};
 use postgres::Client;
+use std::io::Read;
 use std::path::Path;
 
 /// How a run behaves. `Options { seed: 42, ..Default::default() }`.
@@ -154,9 +155,18 @@ pub fn load(dir: impl AsRef<Path>, client: &mut Client, if_exists: IfExists) -> 
         sink.begin(&manifest.tables)?;
         for table in &manifest.tables {
             let path = source.path().join(&table.file);
-            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+            let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+            let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
+            skip_header(&mut reader).map_err(|e| Error::io(&path, e))?;
             let mut writer = sink.table(table)?;
-            writer.write(skip_header(&bytes))?;
+            let mut buf = vec![0u8; 1 << 16];
+            loop {
+                let n = reader.read(&mut buf).map_err(|e| Error::io(&path, e))?;
+                if n == 0 {
+                    break;
+                }
+                writer.write(&buf[..n])?;
+            }
             writer.finish()?;
             sink.table_done(table)?;
         }
@@ -168,17 +178,21 @@ pub fn load(dir: impl AsRef<Path>, client: &mut Client, if_exists: IfExists) -> 
     result.map(|()| manifest)
 }
 
-/// The bytes after the header record.
-fn skip_header(bytes: &[u8]) -> &[u8] {
+/// Reads past the header record (which may, in principle, hold quoted line
+/// breaks).
+fn skip_header(reader: &mut impl std::io::BufRead) -> std::io::Result<()> {
+    let mut line = Vec::new();
     let mut in_quotes = false;
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'"' => in_quotes = !in_quotes,
-            b'\n' if !in_quotes => return &bytes[i + 1..],
-            _ => {}
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            return Ok(());
+        }
+        in_quotes ^= line.iter().filter(|&&b| b == b'"').count() % 2 == 1;
+        if !in_quotes {
+            return Ok(());
         }
     }
-    &[]
 }
 
 /// A manifest entry for a model, before its rows are written.

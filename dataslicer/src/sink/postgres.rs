@@ -303,13 +303,15 @@ impl Sink for PgSink<'_> {
                 .collect();
             let columns: Vec<String> = table.columns.iter().map(|c| sql::ident(c)).collect();
             let key = sql::ident(&table.primary_key);
+            // Only a clash on the primary key means "already there"; a clash
+            // on another unique key is an error, not a row to drop.
             let conflict = if self.if_exists == IfExists::Merge {
-                " ON CONFLICT DO NOTHING"
+                format!(" ON CONFLICT ({key}) DO NOTHING")
             } else {
-                ""
+                String::new()
             };
             let insert = format!(
-                "INSERT INTO {} ({}) SELECT {} FROM {stage}{conflict}",
+                "INSERT INTO {} ({}) OVERRIDING SYSTEM VALUE SELECT {} FROM {stage}{conflict}",
                 table.sql_name(),
                 columns.join(", "),
                 select.join(", ")
@@ -442,14 +444,18 @@ impl TableWriter for PgTableWriter<'_> {
             hash,
             counter,
         } = *self;
-        writer.finish().map_err(|e| copy_error(&table, e))?;
+        writer
+            .finish()
+            .map_err(|e| copy_error(&table, &counter, e))?;
         let digest: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
         Ok((counter.records, digest))
     }
 }
 
-/// A COPY error as the table, the CSV line (1 is the header) and the column.
-fn copy_error(table: &str, error: postgres::Error) -> Error {
+/// A COPY error as the table, the line of the CSV file (1 is the header)
+/// and the column. The server numbers records, so records that span several
+/// lines are counted back through `counter`.
+fn copy_error(table: &str, counter: &RecordCounter, error: postgres::Error) -> Error {
     // The server's context reads: COPY name, line N, column C: "value"
     let context = error.as_db_error().and_then(|d| d.where_()).unwrap_or("");
     let after_line = context.split(", line ").nth(1).unwrap_or("");
@@ -463,9 +469,9 @@ fn copy_error(table: &str, error: postgres::Error) -> Error {
         .map(|c| c.split(':').next().unwrap_or(c).to_string())
         .unwrap_or_default();
     match digits.parse::<u64>() {
-        Ok(line) => Error::Row {
+        Ok(record) => Error::Row {
             table: table.to_string(),
-            line: line + 1,
+            line: counter.line_of(record, 2),
             column,
             message: pg(&error),
         },
