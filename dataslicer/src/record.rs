@@ -211,11 +211,47 @@ impl RecordCounter {
     /// `first_line` as the line of the first record.
     pub fn line_of(&self, n: u64, first_line: u64) -> u64 {
         let index = n.saturating_sub(1);
-        let before = match self.spans.partition_point(|&(record, _)| record < index) {
+        first_line + index + self.extra_before(index)
+    }
+
+    /// Line breaks inside quotes in the records before the one at `index`.
+    fn extra_before(&self, index: u64) -> u64 {
+        match self.spans.partition_point(|&(record, _)| record < index) {
             0 => 0,
             i => self.spans[i - 1].1,
+        }
+    }
+
+    /// The record (1-based) that PostgreSQL's COPY means by "line `line`".
+    ///
+    /// The server counts a line per record plus the line breaks inside
+    /// quoted values, except those of the first record: until it has seen
+    /// the end of one record it does not know which line end the data uses
+    /// (`CopyReadLineText`). This undoes that count.
+    pub fn record_of_server_line(&self, line: u64) -> u64 {
+        let first_extra = match self.spans.first() {
+            Some(&(0, extra)) => extra,
+            _ => 0,
         };
-        first_line + index + before
+        // The server's line at the start of the record at `index`.
+        let server_start = |index: u64| {
+            let counted = if index == 0 {
+                0
+            } else {
+                self.extra_before(index) - first_extra
+            };
+            index + 1 + counted
+        };
+        let (mut low, mut high) = (0, self.records.max(1) - 1);
+        while low < high {
+            let mid = low + (high - low).div_ceil(2);
+            if server_start(mid) <= line {
+                low = mid;
+            } else {
+                high = mid - 1;
+            }
+        }
+        low + 1
     }
 }
 
@@ -283,6 +319,13 @@ mod tests {
         // With a header on line 1, records start on lines 2, 5, 6 and 8.
         let lines: Vec<u64> = (1..=4).map(|n| counter.line_of(n, 2)).collect();
         assert_eq!(lines, vec![2, 5, 6, 8]);
+        // PostgreSQL calls them lines 1, 2, 3 (and 4, the second line of
+        // record 3) and 5: the first record's line breaks are not counted.
+        let records: Vec<u64> = [1, 2, 3, 4, 5]
+            .iter()
+            .map(|&l| counter.record_of_server_line(l))
+            .collect();
+        assert_eq!(records, vec![1, 2, 3, 3, 4]);
     }
 
     #[test]

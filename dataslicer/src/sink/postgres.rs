@@ -471,7 +471,7 @@ fn copy_error(table: &str, counter: &RecordCounter, error: postgres::Error) -> E
     match digits.parse::<u64>() {
         Ok(record) => Error::Row {
             table: table.to_string(),
-            line: counter.line_of(record, 2),
+            line: counter.line_of(counter.record_of_server_line(record), 2),
             column,
             message: pg(&error),
         },
