@@ -6,9 +6,18 @@ use std::process::Command;
 /// The `shop` example binary, which `cargo test` builds next to the tests.
 fn shop_binary() -> PathBuf {
     let exe = std::env::current_exe().expect("the test binary has a path");
-    let dir = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>/deps");
-    let binary = dir.join("examples").join(format!("shop{}", std::env::consts::EXE_SUFFIX));
-    assert!(binary.exists(), "{} is missing: run the tests with `cargo test`, which builds the examples", binary.display());
+    let dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target/<profile>/deps");
+    let binary = dir
+        .join("examples")
+        .join(format!("shop{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        binary.exists(),
+        "{} is missing: run the tests with `cargo test`, which builds the examples",
+        binary.display()
+    );
     binary
 }
 
@@ -29,29 +38,55 @@ fn shop_example_without_arguments_slices_a_demo_database_into_slice() {
         .expect("the example runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "exit {:?}\nstdout:\n{stdout}\nstderr:\n{stderr}", output.status);
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(cwd.join("slice/manifest.json")).expect("slice/manifest.json"))
-            .expect("valid JSON");
+    assert!(
+        output.status.success(),
+        "exit {:?}\nstdout:\n{stdout}\nstderr:\n{stderr}",
+        output.status
+    );
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(cwd.join("slice/manifest.json")).expect("slice/manifest.json"),
+    )
+    .expect("valid JSON");
     let tables = manifest["tables"].as_array().expect("tables");
     assert_eq!(tables.len(), 7, "all seven shop tables: {manifest}");
     for table in tables {
         let name = table["table"].as_str().unwrap();
         assert!(table["rows"].as_u64().unwrap() > 0, "{name} is empty");
         assert!(stdout.contains(name), "the report names {name}:\n{stdout}");
-        assert!(cwd.join("slice").join(table["file"].as_str().unwrap()).is_file());
+        assert!(
+            cwd.join("slice")
+                .join(table["file"].as_str().unwrap())
+                .is_file()
+        );
     }
-    let customers = tables.iter().find(|t| t["table"] == "accounts_customer").unwrap();
-    assert!(customers["rows"].as_u64().unwrap() >= 100, "the 100 sampled customers, plus their referrers");
+    let customers = tables
+        .iter()
+        .find(|t| t["table"] == "accounts_customer")
+        .unwrap();
+    assert!(
+        customers["rows"].as_u64().unwrap() >= 100,
+        "the 100 sampled customers, plus their referrers"
+    );
     std::fs::remove_dir_all(&cwd).unwrap();
 }
 
 #[test]
 fn shop_example_plan_lists_tables_in_load_order() {
-    let output = Command::new(shop_binary()).arg("plan").output().expect("the example runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = Command::new(shop_binary())
+        .arg("plan")
+        .output()
+        .expect("the example runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let position = |name: &str| stdout.find(&format!("\n{name} ")).unwrap_or_else(|| panic!("{name} in:\n{stdout}"));
+    let position = |name: &str| {
+        stdout
+            .find(&format!("\n{name} "))
+            .unwrap_or_else(|| panic!("{name} in:\n{stdout}"))
+    };
     assert!(position("django_site") < position("accounts_customer"));
     assert!(position("accounts_customer") < position("orders_order"));
     assert!(position("orders_order") < position("orders_orderitem"));
@@ -61,10 +96,19 @@ fn shop_example_plan_lists_tables_in_load_order() {
 #[test]
 fn shop_example_rejects_an_unknown_sample_table_clearly() {
     let output = Command::new(shop_binary())
-        .args(["slice", "--from", "postgres://nobody@127.0.0.1:1/none", "--sample", "nope=3"])
+        .args([
+            "slice",
+            "--from",
+            "postgres://nobody@127.0.0.1:1/none",
+            "--sample",
+            "nope=3",
+        ])
         .output()
         .expect("the example runs");
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("no job for table nope") && stderr.contains("accounts_customer"), "{stderr}");
+    assert!(
+        stderr.contains("no job for table nope") && stderr.contains("accounts_customer"),
+        "{stderr}"
+    );
 }

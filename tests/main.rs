@@ -1,7 +1,7 @@
 //! The integration tests, one module per topic, built as one binary.
 
 mod derive;
-mod harness;
 mod example;
 mod fake;
+mod harness;
 mod transfer;
