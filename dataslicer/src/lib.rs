@@ -112,6 +112,30 @@
 //!   when complete: an interrupted run never leaves a directory that looks
 //!   like a slice.
 //!
+//! # Sources and targets
+//!
+//! [`download`] reads PostgreSQL and writes a slice directory. [`slice()`]
+//! takes any [`Source`] and any [`Sink`]: a PostgreSQL snapshot
+//! ([`PgSource`]) or a slice directory ([`DirSource`], a colleague's export)
+//! on one side, a directory ([`DirSink`]) or a PostgreSQL database
+//! ([`PgSink`]) on the other, with the same jobs and models. From a
+//! directory, sampling, the walks along foreign keys and fakes work as from
+//! PostgreSQL; SQL filters need a server and are refused with a clear error.
+//! A directory is checked against its manifest (format version, files,
+//! SHA-256, row counts, headers, the models' columns) before anything is
+//! written. [`load`] puts a slice directory into PostgreSQL exactly as it is.
+//!
+//! Writing into PostgreSQL is one transaction: `COPY ... FROM STDIN` table by
+//! table in the manifest's order with deferred constraints; foreign keys
+//! that close a cycle and cannot be deferred are loaded NULL first and set
+//! afterwards; then every sequence owned by a loaded column is moved past the
+//! largest loaded value. On any error (a bad value, a violated constraint, a
+//! lost connection) the transaction is rolled back and the error names the
+//! table, the line of the CSV file and the column. What happens when a
+//! target table already has rows is [`IfExists`]: refuse (the default),
+//! truncate the slice's tables first, or merge (insert rows whose primary key
+//! is absent).
+//!
 //! # Models
 //!
 //! `#[derive(Importer)]` takes a struct with named fields:
