@@ -2,10 +2,10 @@
 //!
 //! Use it through `dataslicer` (`use dataslicer::prelude::*;`), which
 //! re-exports it and documents the attributes. The macro parses the struct and
-//! its attributes ([`attr`]) into a model ([`ast`]), checks what needs more than
-//! one attribute to check ([`valid`]), then generates the `Importer` impl
-//! ([`expand`]). Every mistake is reported at the tokens at fault, all of them
-//! at once; when there is any, a stub impl ([`fallback`]) keeps one mistake
+//! its attributes (`attr`) into a model (`ast`), checks what needs more than
+//! one attribute to check (`valid`), then generates the `Importer` impl
+//! (`expand`). Every mistake is reported at the tokens at fault, all of them
+//! at once; when there is any, a stub impl (`fallback`) keeps one mistake
 //! from cascading into errors elsewhere.
 
 mod ast;
