@@ -35,9 +35,12 @@ pub fn check(model: &Model, live: &LiveTable) -> Result<Checked> {
                 column.name, found.type_name, column.field, column.rust_type
             ));
         }
-        if !found.not_null && !column.nullable {
+        // A NULL in a column the model calls NOT NULL passes through as it
+        // is, unless the column is faked: the fake would replace the NULL.
+        if !found.not_null && !column.nullable && column.fake.is_some() {
             problems.push(format!(
-                "column {} may be NULL in the database, but field `{}` is `{}`: declare it as an Option",
+                "column {} may be NULL in the database, but faked field `{}` is `{}`: declare it \
+                 as an Option, so that NULL stays NULL",
                 column.name, column.field, column.rust_type
             ));
         }
