@@ -207,22 +207,38 @@ pub enum Selection {
     All,
     /// The rows with these keys.
     Keys(KeySet),
+    /// The rows whose foreign key `column` holds one of `parents`: a job
+    /// restricted through that one key, with no filter and no sample, whose
+    /// table nothing in the slice references. Its own keys are never needed,
+    /// so they are never read: its rows are copied straight through the
+    /// foreign key's index, in one pass.
+    Referencing {
+        /// The foreign key column.
+        column: &'static str,
+        /// The parent keys it must hold.
+        parents: KeySet,
+    },
 }
 
 impl Selection {
-    /// The number of selected keys, or `None` for a whole table.
+    /// The number of selected keys, when the selection is by key.
     pub fn key_count(&self) -> Option<usize> {
         match self {
-            Selection::All => None,
+            Selection::All | Selection::Referencing { .. } => None,
             Selection::Keys(keys) => Some(keys.len()),
         }
     }
 
-    /// Whether the row with this key is selected.
+    /// Whether the row with this primary key is selected. Only asked of
+    /// tables other tables reference, which are never [`Selection::Referencing`].
     pub fn contains_text(&self, key: &str) -> bool {
         match self {
             Selection::All => true,
             Selection::Keys(keys) => keys.contains_text(key),
+            Selection::Referencing { .. } => {
+                debug_assert!(false, "a Referencing table is referenced by nothing");
+                false
+            }
         }
     }
 }

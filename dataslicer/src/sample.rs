@@ -13,6 +13,10 @@ use rand::{RngExt, SeedableRng};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 
+/// The most parent keys a [`Selection::Referencing`] lists in its one COPY
+/// statement (8 MB of SQL at most); beyond, its keys are selected in batches.
+const MAX_REFERENCING: usize = 1_000_000;
+
 /// Tuning for the selection.
 #[derive(Debug, Clone, Copy)]
 pub struct SelectOptions {
@@ -59,7 +63,27 @@ pub fn select(
         let filter = job.filter_ref();
         let sample = job.sample_size();
         let model = table.model;
-        let selection = if restricting.is_empty() {
+        let referenced = plan
+            .tables
+            .iter()
+            .any(|t| t.foreign_keys.iter().any(|&(_, target)| target == id));
+        let selection = if let [(column, parents)] = restricting.as_slice()
+            && filter.is_none()
+            && sample.is_none()
+            && !referenced
+            && parents.len() <= MAX_REFERENCING
+            && table.foreign_keys.iter().all(|&(fk, target)| {
+                fk.optional
+                    || fk.column == *column
+                    || matches!(selections[target], Some(Selection::All))
+            }) {
+            // Nothing needs this table's keys and its other parents are
+            // whole tables: copy its rows straight through the foreign key.
+            Selection::Referencing {
+                column,
+                parents: (*parents).clone(),
+            }
+        } else if restricting.is_empty() {
             match (filter, sample) {
                 (None, None) => Selection::All,
                 (_, Some(n)) => Selection::Keys(sample_root(source, plan, id, job, n, options)?),
@@ -141,7 +165,7 @@ fn close_upward(
         .iter()
         .zip(&prefetched)
         .map(|(s, pre)| match (s, pre) {
-            (Selection::All, _) => None,
+            (Selection::All | Selection::Referencing { .. }, _) => None,
             (Selection::Keys(keys), None) => Some(keys.clone()),
             (Selection::Keys(keys), Some(_)) => Some(KeySet::new(keys.kind())),
         })

@@ -255,10 +255,22 @@ impl Source for DirSource {
             .filter(|c| c.read() != ColumnRead::Deferred)
             .map(|c| (index(c.name), c.read()))
             .collect();
+        let referencing = match selection {
+            Selection::Referencing { column, parents } => Some((index(column), parents)),
+            _ => None,
+        };
         let mut chunk: Vec<u8> = Vec::with_capacity(1 << 20);
         scan(&self.path, &table, |records| {
-            let key = records.field(key_index).value().unwrap_or_default();
-            if !selection.contains_text(&key) {
+            let selected = match referencing {
+                Some((column, parents)) => records
+                    .field(column)
+                    .value()
+                    .is_some_and(|v| parents.contains_text(&v)),
+                None => {
+                    selection.contains_text(&records.field(key_index).value().unwrap_or_default())
+                }
+            };
+            if !selected {
                 return Ok(());
             }
             for (i, &(source, read)) in layout.iter().enumerate() {

@@ -395,6 +395,15 @@ impl Source for PgSource<'_> {
         let order = format!(" ORDER BY {}", sql::ident(model.primary_key));
         match selection {
             Selection::All => self.copy_out(&model.table, &format!("{base}{order}"), |r| f(r)),
+            // One statement, so that the file is in key order like every other.
+            Selection::Referencing { column, parents } => {
+                let condition = sql::any_literal(column, parents);
+                self.copy_out(
+                    &model.table,
+                    &format!("{base} WHERE {condition}{order}"),
+                    |r| f(r),
+                )
+            }
             Selection::Keys(keys) => {
                 for chunk in keys.chunks(batch_size) {
                     let condition = sql::any_literal(model.primary_key, &chunk);
