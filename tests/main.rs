@@ -4,4 +4,5 @@ mod derive;
 mod example;
 mod fake;
 mod harness;
+mod slice;
 mod transfer;

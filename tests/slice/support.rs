@@ -1,0 +1,406 @@
+//! What every slicing test needs: a scratch directory, a run of `download`,
+//! a loader that puts a slice into a database exactly as a user would, and a
+//! CSV reader that keeps NULL (an unquoted empty field) apart from the empty
+//! string (`""`).
+
+use dataslicer::prelude::*;
+use dataslicer::{Error, Manifest};
+use dataslicer_dev::TestDb;
+use postgres::Client;
+use postgres::types::ToSql;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, mpsc};
+use std::time::Duration;
+
+/// A directory of its own under the system's temporary directory, removed
+/// when dropped. Slices go to `dest()`, inside it, so that a test can check
+/// that nothing else (no temporary directory) is left beside them.
+pub struct Scratch {
+    root: PathBuf,
+}
+
+impl Scratch {
+    pub fn new(name: &str) -> Scratch {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let root = std::env::temp_dir().join(format!(
+            "dataslicer-test-{name}-{}-{}-{nanos}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&root).expect("create the scratch directory");
+        Scratch { root }
+    }
+
+    /// A path inside it (not created).
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.root.join(name)
+    }
+
+    /// The names of the entries in the scratch directory, hidden ones too.
+    pub fn entries(&self) -> BTreeSet<String> {
+        entries(&self.root)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+/// The names of the entries of a directory.
+pub fn entries(dir: &Path) -> BTreeSet<String> {
+    std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+        .map(|e| {
+            e.expect("dir entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect()
+}
+
+/// Options with this seed and everything else by default.
+pub fn seeded(seed: u64) -> Options {
+    Options {
+        seed,
+        ..Default::default()
+    }
+}
+
+/// How long one run of `download` may take before the test fails: a
+/// generous bound for a debug build on a busy two-core machine.
+const RUN_TIMEOUT: Duration = Duration::from_secs(180);
+
+/// Runs `download` on `client` on a thread of its own, so that a run that
+/// never ends fails its test (after [`RUN_TIMEOUT`]) instead of hanging the
+/// whole test binary. The jobs are shared, so a test can run them again.
+pub fn try_slice_with(
+    client: Client,
+    jobs: impl Into<Arc<[ImportJob]>>,
+    dest: &Path,
+    options: &Options,
+) -> Result<Manifest, Error> {
+    try_slice_within(client, jobs, dest, options, RUN_TIMEOUT)
+}
+
+/// [`try_slice_with`], failing after `timeout`.
+pub fn try_slice_within(
+    mut client: Client,
+    jobs: impl Into<Arc<[ImportJob]>>,
+    dest: &Path,
+    options: &Options,
+    timeout: Duration,
+) -> Result<Manifest, Error> {
+    let jobs: Arc<[ImportJob]> = jobs.into();
+    let (dest, options) = (dest.to_path_buf(), options.clone());
+    let (send, receive) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = send.send(download(&mut client, &jobs, &dest, &options));
+    });
+    match receive.recv_timeout(timeout) {
+        Ok(result) => result,
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            panic!("download did not finish within {timeout:?}: it hangs")
+        }
+        Err(mpsc::RecvTimeoutError::Disconnected) => panic!("download panicked"),
+    }
+}
+
+/// Slices `source` into `dest` through a connection of its own.
+pub fn try_slice(
+    source: &TestDb,
+    jobs: impl Into<Arc<[ImportJob]>>,
+    dest: &Path,
+    options: &Options,
+) -> Result<Manifest, Error> {
+    try_slice_with(source.client(), jobs, dest, options)
+}
+
+/// Slices `source` into `dest`, checks the directory against its manifest
+/// (see [`check_files`]) and returns the manifest.
+pub fn slice(
+    source: &TestDb,
+    jobs: impl Into<Arc<[ImportJob]>>,
+    dest: &Path,
+    seed: u64,
+) -> Manifest {
+    let manifest = try_slice(source, jobs, dest, &seeded(seed))
+        .unwrap_or_else(|e| panic!("download failed: {e}"));
+    check_files(dest, &manifest);
+    manifest
+}
+
+/// The manifest of a slice directory, as written.
+pub fn read_manifest(dir: &Path) -> Manifest {
+    let text = std::fs::read(dir.join("manifest.json")).expect("read manifest.json");
+    serde_json::from_slice(&text).expect("manifest.json parses")
+}
+
+/// Checks a slice directory: its manifest is the one `download` returned;
+/// it holds exactly the manifest and one file per table; each file has the
+/// manifest's columns as its header, as many data lines as its `rows`, and
+/// the SHA-256 its `sha256` says.
+pub fn check_files(dir: &Path, manifest: &Manifest) {
+    assert_eq!(&read_manifest(dir), manifest, "manifest.json as returned");
+    let mut expected: BTreeSet<String> = manifest.tables.iter().map(|t| t.file.clone()).collect();
+    expected.insert("manifest.json".into());
+    assert_eq!(entries(dir), expected, "the files of {}", dir.display());
+    for table in &manifest.tables {
+        let plain = Path::new(&table.file).file_name() == Some(table.file.as_ref());
+        assert!(
+            plain && table.file.ends_with(".csv"),
+            "{} is a plain .csv file name",
+            table.file
+        );
+        let bytes = std::fs::read(dir.join(&table.file)).expect("read a table file");
+        assert_eq!(sha256_hex(&bytes), table.sha256, "sha256 of {}", table.file);
+        let csv = Csv::parse(&bytes);
+        assert_eq!(csv.header, table.columns, "header of {}", table.file);
+        assert_eq!(csv.rows.len() as u64, table.rows, "rows of {}", table.file);
+    }
+}
+
+/// The lowercase hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// `"name"`, with embedded quotes doubled.
+pub fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// A manifest's `schema.table` or `table`, quoted.
+pub fn quoted_table(table: &str) -> String {
+    match table.split_once('.') {
+        Some((schema, name)) => format!("{}.{}", ident(schema), ident(name)),
+        None => ident(table),
+    }
+}
+
+/// Loads a slice directory into `target` as a user would: one transaction,
+/// every deferrable constraint deferred to the commit, each file of the
+/// manifest in order through `COPY ... FROM STDIN (FORMAT csv, HEADER true)`.
+pub fn load(dir: &Path, target: &TestDb) -> Result<(), postgres::Error> {
+    let manifest = read_manifest(dir);
+    let mut client = target.client();
+    let mut tx = client.transaction()?;
+    tx.batch_execute("SET CONSTRAINTS ALL DEFERRED")?;
+    for table in &manifest.tables {
+        let columns: Vec<String> = table.columns.iter().map(|c| ident(c)).collect();
+        let statement = format!(
+            "COPY {} ({}) FROM STDIN (FORMAT csv, HEADER true)",
+            quoted_table(&table.table),
+            columns.join(", ")
+        );
+        let bytes = std::fs::read(dir.join(&table.file)).expect("read a table file");
+        let mut writer = tx.copy_in(&statement)?;
+        writer.write_all(&bytes).expect("write to COPY");
+        writer.finish()?;
+    }
+    tx.commit()
+}
+
+/// Loads a slice, panicking with everything the server said on failure.
+pub fn load_ok(dir: &Path, target: &TestDb) {
+    if let Err(e) = load(dir, target) {
+        panic!(
+            "the slice in {} does not load: {}",
+            dir.display(),
+            dataslicer::error::pg(&e)
+        );
+    }
+}
+
+/// A CSV file as PostgreSQL writes it: a header, then records whose fields
+/// are `None` for NULL (unquoted and empty) and `Some` otherwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Csv {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<Option<String>>>,
+}
+
+impl Csv {
+    /// Reads `<dir>/<file>`.
+    pub fn read(dir: &Path, file: &str) -> Csv {
+        let path = dir.join(file);
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        Csv::parse(&bytes)
+    }
+
+    /// Parses a whole file; every record, the last too, ends with `\n`.
+    pub fn parse(bytes: &[u8]) -> Csv {
+        let text = std::str::from_utf8(bytes).expect("CSV files are UTF-8");
+        let mut records: Vec<Vec<Option<String>>> = Vec::new();
+        let mut record: Vec<Option<String>> = Vec::new();
+        let mut field = String::new();
+        let mut quoted = false;
+        let mut in_quotes = false;
+        let mut chars = text.chars().peekable();
+        let finish = |field: &mut String, quoted: &mut bool| {
+            let value = std::mem::take(field);
+            let out = if *quoted || !value.is_empty() {
+                Some(value)
+            } else {
+                None
+            };
+            *quoted = false;
+            out
+        };
+        while let Some(c) = chars.next() {
+            if in_quotes {
+                if c == '"' {
+                    if chars.peek() == Some(&'"') {
+                        chars.next();
+                        field.push('"');
+                    } else {
+                        in_quotes = false;
+                    }
+                } else {
+                    field.push(c);
+                }
+                continue;
+            }
+            match c {
+                '"' => {
+                    assert!(field.is_empty(), "a quote inside an unquoted field");
+                    in_quotes = true;
+                    quoted = true;
+                }
+                ',' => record.push(finish(&mut field, &mut quoted)),
+                '\n' => {
+                    record.push(finish(&mut field, &mut quoted));
+                    records.push(std::mem::take(&mut record));
+                }
+                _ => field.push(c),
+            }
+        }
+        assert!(!in_quotes, "a quoted field is never closed");
+        assert!(
+            field.is_empty() && record.is_empty() && !quoted,
+            "the last record does not end with a line feed"
+        );
+        let mut records = records.into_iter();
+        let header = records
+            .next()
+            .expect("a header")
+            .into_iter()
+            .map(|h| h.expect("header names are never NULL"))
+            .collect();
+        Csv {
+            header,
+            rows: records.collect(),
+        }
+    }
+
+    /// The index of a column.
+    pub fn column(&self, name: &str) -> usize {
+        self.header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name} in {:?}", self.header))
+    }
+
+    /// The values of a column, in file order.
+    pub fn values(&self, name: &str) -> Vec<Option<String>> {
+        let i = self.column(name);
+        self.rows.iter().map(|r| r[i].clone()).collect()
+    }
+
+    /// The non-NULL values of an integer column, as a set.
+    pub fn ints(&self, name: &str) -> BTreeSet<i64> {
+        self.values(name)
+            .into_iter()
+            .flatten()
+            .map(|v| v.parse().unwrap_or_else(|_| panic!("{name}: {v:?}")))
+            .collect()
+    }
+
+    /// The non-NULL values of a column, as a set of text.
+    pub fn texts(&self, name: &str) -> BTreeSet<String> {
+        self.values(name).into_iter().flatten().collect()
+    }
+
+    /// The row whose column `key` is `value`.
+    pub fn row(&self, key: &str, value: &str) -> &[Option<String>] {
+        let i = self.column(key);
+        self.rows
+            .iter()
+            .find(|r| r[i].as_deref() == Some(value))
+            .unwrap_or_else(|| panic!("no row with {key} = {value}"))
+    }
+
+    /// The value of `column` in the row whose column `key` is `value`.
+    pub fn get(&self, key: &str, value: &str, column: &str) -> Option<String> {
+        self.row(key, value)[self.column(column)].clone()
+    }
+}
+
+/// The first column of every row of `sql`, which must be a `bigint`.
+pub fn ints(client: &mut Client, sql: &str, params: &[&(dyn ToSql + Sync)]) -> BTreeSet<i64> {
+    client
+        .query(sql, params)
+        .unwrap_or_else(|e| panic!("{sql}: {}", dataslicer::error::pg(&e)))
+        .iter()
+        .map(|r| r.get::<_, i64>(0))
+        .collect()
+}
+
+/// The first column of every row of `sql`, which must be `text`, sorted.
+pub fn texts(client: &mut Client, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Vec<String> {
+    let mut out: Vec<String> = client
+        .query(sql, params)
+        .unwrap_or_else(|e| panic!("{sql}: {}", dataslicer::error::pg(&e)))
+        .iter()
+        .map(|r| r.get::<_, String>(0))
+        .collect();
+    out.sort();
+    out
+}
+
+/// A set of integer keys as a `bigint[]` parameter.
+pub fn int_array(keys: &BTreeSet<i64>) -> Vec<i64> {
+    keys.iter().copied().collect()
+}
+
+/// The manifest's entry for a table.
+pub fn table<'a>(manifest: &'a Manifest, name: &str) -> &'a dataslicer::manifest::ManifestTable {
+    manifest
+        .tables
+        .iter()
+        .find(|t| t.table == name)
+        .unwrap_or_else(|| panic!("no table {name} in the manifest"))
+}
+
+/// The manifest's tables, in order.
+pub fn table_names(manifest: &Manifest) -> Vec<&str> {
+    manifest.tables.iter().map(|t| t.table.as_str()).collect()
+}
+
+/// Checks that each table of the manifest has as many rows in `db` as the
+/// manifest says.
+pub fn assert_counts_match(db: &TestDb, manifest: &Manifest) {
+    for table in &manifest.tables {
+        let count = db.query_scalar_i64(&format!(
+            "SELECT count(*) FROM {}",
+            quoted_table(&table.table)
+        ));
+        assert_eq!(
+            count as u64, table.rows,
+            "rows of {} in the loaded database",
+            table.table
+        );
+    }
+}
