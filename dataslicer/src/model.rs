@@ -82,10 +82,34 @@ impl TableName {
         TableName { schema, name }
     }
 
-    /// The name used for this table's file in a slice directory:
-    /// `name` or `schema.name`.
+    /// The name of this table's file in a slice directory, without the
+    /// extension: `name` or `schema.name`, with every character that could
+    /// leave the directory or trouble a file system (`/`, `\`, control
+    /// characters, a leading dot) replaced by `_`.
+    ///
+    /// ```
+    /// use dataslicer::TableName;
+    /// assert_eq!(TableName::new(Some("sales"), "Order Line").file_stem(), "sales.Order Line");
+    /// assert_eq!(TableName::new(None, "../in/out").file_stem(), "_._in_out");
+    /// ```
     pub fn file_stem(&self) -> String {
-        self.to_string()
+        let mut stem: String = self
+            .to_string()
+            .chars()
+            .map(|c| {
+                if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
+                    || c.is_control()
+                {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        if stem.starts_with('.') {
+            stem.replace_range(..1, "_");
+        }
+        stem
     }
 }
 

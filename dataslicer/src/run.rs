@@ -106,6 +106,7 @@ fn slice_inner(
         .iter()
         .map(|&id| manifest_table(plan.tables[id].model, &checked[id]))
         .collect();
+    unique_file_names(&mut tables);
     sink.begin(&tables)?;
     for ((&id, fakers), entry) in plan
         .load_order
@@ -191,6 +192,21 @@ fn skip_header(reader: &mut impl std::io::BufRead) -> std::io::Result<()> {
         in_quotes ^= line.iter().filter(|&&b| b == b'"').count() % 2 == 1;
         if !in_quotes {
             return Ok(());
+        }
+    }
+}
+
+/// Gives tables whose names map to one file name (`a.b` in no schema and
+/// `b` in schema `a`, or names that differ only in replaced characters)
+/// files of their own: `a.b.csv`, `a.b-2.csv`, ...
+fn unique_file_names(tables: &mut [ManifestTable]) {
+    let mut used = std::collections::HashSet::new();
+    for table in tables {
+        let stem = table.file.trim_end_matches(".csv").to_string();
+        let mut n = 1;
+        while !used.insert(table.file.to_lowercase()) {
+            n += 1;
+            table.file = format!("{stem}-{n}.csv");
         }
     }
 }

@@ -330,8 +330,12 @@ fn probe(
         if left == 0 || drawn.len() as u128 >= span / 2 {
             return Ok(None);
         }
+        // Never ask for more new keys than the range has left before the
+        // half-way mark, or drawing them would never end.
+        let room = (span / 2 - drawn.len() as u128).min(u128::from(u64::MAX)) as u64;
         let want = ((n - hits.len() as u64) * 2 + 64)
             .min(left)
+            .min(room)
             .min(batch_size as u64);
         let mut batch: Vec<i64> = Vec::with_capacity(want as usize);
         while (batch.len() as u64) < want {

@@ -260,7 +260,7 @@ impl Source for PgSource<'_> {
         let user_params = filter.map_or(0, |f| f.params.len());
         let mut conditions = Vec::new();
         if let Some(filter) = filter {
-            conditions.push(format!("({})", filter.sql));
+            conditions.push(filter_condition(filter));
         }
         match restrict {
             None => {
@@ -293,7 +293,7 @@ impl Source for PgSource<'_> {
             user_params + 1,
         )];
         if let Some(filter) = filter {
-            conditions.push(format!("({})", filter.sql));
+            conditions.push(filter_condition(filter));
         }
         let query = select_keys_query(model, &conditions, &[]);
         let mut out = Found::new(model.key_kind(), &[]);
@@ -426,6 +426,12 @@ impl Source for PgSource<'_> {
             None => Ok(()),
         }
     }
+}
+
+/// The user's filter as one condition. The line break before the closing
+/// parenthesis keeps a trailing `--` comment from swallowing it.
+fn filter_condition(filter: &Filter) -> String {
+    format!("({}\n)", filter.sql)
 }
 
 fn select_keys_query(model: &Model, conditions: &[String], parents: &[(&str, KeyKind)]) -> String {
