@@ -192,12 +192,19 @@ impl<'a> App<'a> {
         I: IntoIterator<Item = T>,
         T: Into<OsString> + Clone,
     {
-        let raw = RawArgs::try_parse_from(args).map_err(|e| match e.kind() {
-            clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
-                Error::Usage(e.render().to_string())
+        let raw = match RawArgs::try_parse_from(args) {
+            Ok(raw) => raw,
+            // --help and --version are answers, not errors.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
+                ) =>
+            {
+                return Ok(e.render().to_string());
             }
-            _ => Error::Usage(e.render().to_string()),
-        })?;
+            Err(e) => return Err(Error::Usage(e.render().to_string())),
+        };
         let command = raw.command.unwrap_or(RawCommand::Slice(RawSlice {
             from: None,
             to: "slice".into(),
