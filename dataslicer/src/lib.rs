@@ -78,7 +78,9 @@
 //!    keys), then applies its own filter and sample. With the jobs above, the
 //!    orders are those of the 100 customers. Foreign keys are looked up in
 //!    batches through `= ANY($1)`, so with an index on the foreign key column
-//!    the cost grows with the slice, not the table.
+//!    the cost grows with the slice, not the table. Jobs are visited parents
+//!    first; where jobs form a cycle, a job is restricted by the parents
+//!    visited before it (a self-reference restricts nothing downward).
 //! 3. **Whole tables.** A job with no filter, no sample and no restricted
 //!    parent exports its whole table: a catalogue, say.
 //! 4. **Upward closure.** Every row in the slice gets every row its foreign
