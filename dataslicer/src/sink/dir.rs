@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A slice directory being written.
 #[derive(Debug)]
@@ -52,8 +53,16 @@ impl DirSink {
         };
         fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
         remove_stale(&parent, &name);
-        let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        // Unique per process and per sink, so that runs in parallel never
+        // share a temporary directory.
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let run = format!(
+            "{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let tmp = parent.join(format!(".{name}.tmp-{run}"));
+        let old = parent.join(format!(".{name}.old-{run}"));
         if tmp.exists() {
             fs::remove_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
         }
@@ -139,7 +148,7 @@ impl TableWriter for TableFile {
 }
 
 /// Removes what earlier runs killed mid-write left beside `dest`
-/// (`.name.tmp-PID`, `.name.old-PID` of processes that are gone). Only where
+/// (`.name.tmp-PID-N`, `.name.old-PID-N` of processes that are gone). Only where
 /// `/proc` tells which processes live; elsewhere they are left alone.
 fn remove_stale(parent: &Path, name: &str) {
     if !Path::new("/proc/self").exists() {
@@ -154,7 +163,7 @@ fn remove_stale(parent: &Path, name: &str) {
         let pid = [".tmp-", ".old-"].iter().find_map(|infix| {
             file_name
                 .strip_prefix(&format!(".{name}{infix}"))
-                .and_then(|pid| pid.parse::<u32>().ok())
+                .and_then(|run| run.split('-').next()?.parse::<u32>().ok())
         });
         if let Some(pid) = pid
             && pid != std::process::id()
