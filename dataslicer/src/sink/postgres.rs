@@ -11,6 +11,7 @@ use crate::error::{Error, Result, pg};
 use crate::manifest::{Manifest, ManifestTable};
 use crate::record::RecordCounter;
 use crate::sink::{Sink, TableWriter};
+use crate::source::postgres::prepare_session;
 use crate::sql;
 use postgres::{Client, CopyInWriter, Transaction};
 use sha2::{Digest, Sha256};
@@ -70,25 +71,9 @@ impl<'a> PgSink<'a> {
         let mut tx = client
             .transaction()
             .map_err(|e| Error::query("starting the load's transaction", e))?;
-        tx.batch_execute(&format!(
-            "{}; SET CONSTRAINTS ALL DEFERRED",
-            sql::SESSION_SETTINGS
-        ))
-        .map_err(|e| Error::query("pinning the session settings", e))?;
-        let row = tx
-            .query_one(
-                "SELECT current_user::text, coalesce(host(inet_server_addr()), 'localhost'), \
-                 coalesce(inet_server_port(), 5432), current_database()::text",
-                &[],
-            )
-            .map_err(|e| Error::query("reading the connection's description", e))?;
-        let description = format!(
-            "postgres://{}@{}:{}/{}",
-            row.get::<_, String>(0),
-            row.get::<_, String>(1),
-            row.get::<_, i32>(2),
-            row.get::<_, String>(3)
-        );
+        let description = prepare_session(&mut tx)?;
+        tx.batch_execute("SET CONSTRAINTS ALL DEFERRED")
+            .map_err(|e| Error::query("deferring constraints", e))?;
         Ok(PgSink {
             tx: Some(tx),
             if_exists,

@@ -91,22 +91,7 @@ impl<'a> PgSource<'a> {
             .read_only(true)
             .start()
             .map_err(|e| Error::query("starting the read-only snapshot", e))?;
-        tx.batch_execute(sql::SESSION_SETTINGS)
-            .map_err(|e| Error::query("pinning the session settings", e))?;
-        let row = tx
-            .query_one(
-                "SELECT current_user::text, coalesce(host(inet_server_addr()), 'localhost'), \
-                 coalesce(inet_server_port(), 5432), current_database()::text",
-                &[],
-            )
-            .map_err(|e| Error::query("reading the connection's description", e))?;
-        let description = format!(
-            "postgres://{}@{}:{}/{}",
-            row.get::<_, String>(0),
-            row.get::<_, String>(1),
-            row.get::<_, i32>(2),
-            row.get::<_, String>(3)
-        );
+        let description = prepare_session(&mut tx)?;
         Ok(PgSource {
             tx: Some(tx),
             description,
@@ -432,6 +417,28 @@ impl Source for PgSource<'_> {
 /// parenthesis keeps a trailing `--` comment from swallowing it.
 fn filter_condition(filter: &Filter) -> String {
     format!("({}\n)", filter.sql)
+}
+
+/// Pins the session settings (see [`sql::SESSION_SETTINGS`]) in a
+/// transaction and describes its connection as
+/// `postgres://user@host:port/database`, never with a password.
+pub(crate) fn prepare_session(tx: &mut Transaction<'_>) -> Result<String> {
+    tx.batch_execute(sql::SESSION_SETTINGS)
+        .map_err(|e| Error::query("pinning the session settings", e))?;
+    let row = tx
+        .query_one(
+            "SELECT current_user::text, coalesce(host(inet_server_addr()), 'localhost'), \
+             coalesce(inet_server_port(), 5432), current_database()::text",
+            &[],
+        )
+        .map_err(|e| Error::query("reading the connection's description", e))?;
+    Ok(format!(
+        "postgres://{}@{}:{}/{}",
+        row.get::<_, String>(0),
+        row.get::<_, String>(1),
+        row.get::<_, i32>(2),
+        row.get::<_, String>(3)
+    ))
 }
 
 fn select_keys_query(model: &Model, conditions: &[String], parents: &[(&str, KeyKind)]) -> String {
