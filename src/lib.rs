@@ -24,10 +24,12 @@
 
 mod cluster;
 mod db;
+mod scratch;
 mod server;
 pub mod shop;
 mod tools;
 
 pub use db::{TestDb, TestRole, create_role};
+pub use scratch::{Scratch, entries};
 pub use server::{Server, server};
 pub use tools::pg_dump_schema;

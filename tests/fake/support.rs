@@ -7,57 +7,11 @@ use dataslicer::prelude::*;
 use dataslicer::{Error, Locale, Manifest};
 use dataslicer_dev::TestDb;
 use postgres::Client;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::path::Path;
 
-/// A directory of its own under the system's temporary directory, removed
-/// when dropped. Slices go to `path("slice")` inside it, so a test can check
-/// that nothing else (no temporary directory) is left beside them.
-pub struct Scratch {
-    root: PathBuf,
-}
-
-impl Scratch {
-    pub fn new(name: &str) -> Scratch {
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let root = std::env::temp_dir().join(format!(
-            "dataslicer-fake-{name}-{}-{}-{nanos}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&root).expect("create the scratch directory");
-        Scratch { root }
-    }
-
-    /// A path inside it (not created).
-    pub fn path(&self, name: &str) -> PathBuf {
-        self.root.join(name)
-    }
-
-    /// The names of the entries of the scratch directory, hidden ones too.
-    pub fn entries(&self) -> BTreeSet<String> {
-        std::fs::read_dir(&self.root)
-            .expect("read the scratch directory")
-            .map(|e| {
-                e.expect("an entry")
-                    .file_name()
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .collect()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.root);
-    }
-}
+pub use dataslicer_dev::Scratch;
 
 /// A shop (`dataslicer_dev::shop`) with `customers` customers.
 pub fn shop_db(prefix: &str, customers: u32) -> TestDb {

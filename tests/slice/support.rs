@@ -11,62 +11,13 @@ use postgres::types::ToSql;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::path::Path;
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
-/// A directory of its own under the system's temporary directory, removed
-/// when dropped. Slices go to `dest()`, inside it, so that a test can check
-/// that nothing else (no temporary directory) is left beside them.
-pub struct Scratch {
-    root: PathBuf,
-}
+pub use dataslicer_dev::Scratch;
 
-impl Scratch {
-    pub fn new(name: &str) -> Scratch {
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let root = std::env::temp_dir().join(format!(
-            "dataslicer-test-{name}-{}-{}-{nanos}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&root).expect("create the scratch directory");
-        Scratch { root }
-    }
-
-    /// A path inside it (not created).
-    pub fn path(&self, name: &str) -> PathBuf {
-        self.root.join(name)
-    }
-
-    /// The names of the entries in the scratch directory, hidden ones too.
-    pub fn entries(&self) -> BTreeSet<String> {
-        entries(&self.root)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.root);
-    }
-}
-
-/// The names of the entries of a directory.
-pub fn entries(dir: &Path) -> BTreeSet<String> {
-    std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
-        .map(|e| {
-            e.expect("dir entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect()
-}
+pub use dataslicer_dev::entries;
 
 /// Options with this seed and everything else by default.
 pub fn seeded(seed: u64) -> Options {

@@ -10,8 +10,7 @@ use dataslicer::{DirSink, DirSource, Error, IfExists, Manifest, PgSink, PgSource
 use dataslicer_dev::{TestDb, shop};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::path::Path;
 
 /// The shop example's models, compiled here as a user's exporter would
 /// compile them (the slicing tests include the same file for themselves).
@@ -19,46 +18,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 #[path = "../../examples/shop/models.rs"]
 pub mod shop_models;
 
-/// A directory of its own under the system's temporary directory, removed
-/// when dropped.
-pub struct Scratch {
-    root: PathBuf,
-}
-
-impl Scratch {
-    pub fn new(name: &str) -> Scratch {
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let root = std::env::temp_dir().join(format!(
-            "dataslicer-transfer-{name}-{}-{}-{nanos}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&root).expect("create the scratch directory");
-        Scratch { root }
-    }
-
-    /// A path inside it (not created).
-    pub fn path(&self, name: &str) -> PathBuf {
-        self.root.join(name)
-    }
-
-    /// The names of its entries, hidden ones too.
-    pub fn entries(&self) -> BTreeSet<String> {
-        std::fs::read_dir(&self.root)
-            .expect("read the scratch directory")
-            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-            .collect()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.root);
-    }
-}
+pub use dataslicer_dev::Scratch;
 
 /// A shop with `customers` customers.
 pub fn shop_db(prefix: &str, customers: u32) -> TestDb {
