@@ -1,6 +1,7 @@
 //! The integration tests, one module per topic, built as one binary.
 
 mod derive;
+mod django;
 mod example;
 mod fake;
 mod harness;

@@ -1,0 +1,170 @@
+//! Loading into a database that already holds a slice. A second slice, with
+//! another seed, merged (`--if-exists merge`): the rows already there stay
+//! as they are, the new ones are added once, and the result is what both
+//! slices hold together. Or replacing it (`--if-exists truncate`).
+
+use super::models::TABLES;
+use super::support::*;
+use dataslicer::IfExists;
+use dataslicer_dev::TestDb;
+use std::collections::BTreeSet;
+
+#[test]
+fn second_seed_merged_adds_its_rows_once_and_keeps_the_loaded_ones() {
+    let source = django_db("django_merge");
+    let scratch = Scratch::new("merge");
+    let (first, second) = (scratch.path("first"), scratch.path("second"));
+    download(&source, fifty_users, &first, 1);
+    download(&source, fifty_users, &second, 2);
+
+    // The target is migrated like the source, dropped columns and all.
+    let target = migrated_db("django_merge_target");
+    ok(
+        load(&first, &target, IfExists::Fail),
+        "load the first slice",
+    );
+    let before = all_rows(&target, &TABLES);
+    let first_users = sampled_users(&target);
+
+    // The second slice alone, to know what it holds.
+    let alone = TestDb::create_from_schema_of("django_merge_alone", &source);
+    ok(
+        load(&second, &alone, IfExists::Fail),
+        "load the second slice",
+    );
+    let second_rows = all_rows(&alone, &TABLES);
+    let second_users = sampled_users(&alone);
+    assert_ne!(first_users, second_users, "two seeds, two samples");
+
+    // Loading into a database with rows refuses without merge.
+    let refused = load(&second, &target, IfExists::Fail);
+    assert!(refused.is_err(), "a load into a loaded database must fail");
+    assert_eq!(
+        all_rows(&target, &TABLES),
+        before,
+        "a refused load changes nothing"
+    );
+
+    // Merge, database to database through the command line.
+    ok(
+        cli(
+            fifty_users,
+            &[
+                "slice",
+                "--from",
+                source.url(),
+                "--to",
+                target.url(),
+                "--seed",
+                "2",
+                "--if-exists",
+                "merge",
+                "--no-progress",
+            ],
+        ),
+        "django slice --if-exists merge",
+    );
+    let after = all_rows(&target, &TABLES);
+    let mut added = 0;
+    for table in TABLES {
+        let (before, second, after) = (&before[table], &second_rows[table], &after[table]);
+        for (key, row) in before {
+            assert_eq!(after.get(key), Some(row), "{table} {key} kept as loaded");
+        }
+        for (key, row) in after {
+            if !before.contains_key(key) {
+                assert_eq!(
+                    second.get(key),
+                    Some(row),
+                    "{table} {key} as the second slice has it"
+                );
+                added += 1;
+            }
+        }
+        let keys: BTreeSet<&String> = before.keys().chain(second.keys()).collect();
+        assert_eq!(
+            after.keys().collect::<BTreeSet<_>>(),
+            keys,
+            "{table}: the rows of both slices"
+        );
+    }
+    assert!(added > 100, "the second slice adds rows: {added}");
+    assert_eq!(
+        orphans(&target),
+        Vec::<String>::new(),
+        "orphaned foreign keys"
+    );
+    let users = sampled_users(&target);
+    assert_eq!(
+        users,
+        first_users.union(&second_users).copied().collect(),
+        "the users of both samples with their groups"
+    );
+    // Every post of every sampled user of either slice.
+    let sampled = int4s(&users);
+    let posts = "SELECT id FROM blog_post WHERE author_id = ANY($1)";
+    assert_eq!(
+        ints(&target, posts, &[&sampled]),
+        ints(&source, posts, &[&sampled])
+    );
+
+    // Merging the same slice again adds nothing.
+    ok(
+        cli(
+            fifty_users,
+            &[
+                "load",
+                "--from",
+                arg(&second),
+                "--to",
+                target.url(),
+                "--if-exists",
+                "merge",
+            ],
+        ),
+        "django load --if-exists merge, the second slice again",
+    );
+    assert_eq!(
+        all_rows(&target, &TABLES),
+        after,
+        "a second merge adds nothing"
+    );
+    assert_identity_inserts_succeed(&target);
+}
+
+/// `--if-exists truncate` empties the slice's tables and loads it. In a
+/// Django schema, tables outside the slice reference its tables (here the
+/// empty `blog_profile` references `auth_user`, `blog_featuredpost` and
+/// `blog_post_related` reference `blog_post`), as in any real project
+/// where a slice leaves some apps out.
+#[test]
+fn truncate_replaces_a_loaded_slice_though_tables_outside_it_reference_its_tables() {
+    let source = django_db("django_truncate");
+    let scratch = Scratch::new("truncate");
+    let (first, second) = (scratch.path("first"), scratch.path("second"));
+    download(&source, fifty_users, &first, 1);
+    download(&source, fifty_users, &second, 2);
+    let alone = TestDb::create_from_schema_of("django_truncate_alone", &source);
+    ok(
+        load(&second, &alone, IfExists::Fail),
+        "load the second slice",
+    );
+
+    let target = TestDb::create_from_schema_of("django_truncate_target", &source);
+    ok(
+        load(&first, &target, IfExists::Fail),
+        "load the first slice",
+    );
+    ok(
+        load(&second, &target, IfExists::Truncate),
+        "load the second slice with --if-exists truncate",
+    );
+    for table in TABLES {
+        assert_eq!(
+            rows_by_key(&target, table),
+            rows_by_key(&alone, table),
+            "{table}: the second slice alone"
+        );
+    }
+    assert_identity_inserts_succeed(&target);
+}
