@@ -1,7 +1,7 @@
-//! What the Django tests share: the project's database, a scratch
-//! directory, the library's and the command line's routes with a time
-//! limit, and queries that read a database back (rows by primary key,
-//! orphans of every foreign key, integer sets).
+//! What the Django tests share: the project's database, the library's and
+//! the command line's routes with a time limit, and queries that read a
+//! database back (rows by primary key, orphans of every foreign key,
+//! integer sets).
 
 use super::models;
 use dataslicer::cli::App;
@@ -9,8 +9,7 @@ use dataslicer::{Error, IfExists, Manifest, Options};
 use dataslicer_dev::TestDb;
 use postgres::types::ToSql;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -61,38 +60,7 @@ pub fn migrated_db(prefix: &str) -> TestDb {
     db
 }
 
-/// A directory of its own under the system's temporary directory, removed
-/// when dropped.
-pub struct Scratch {
-    root: PathBuf,
-}
-
-impl Scratch {
-    pub fn new(name: &str) -> Scratch {
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let root = std::env::temp_dir().join(format!(
-            "dataslicer-django-{name}-{}-{}-{nanos}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&root).expect("create the scratch directory");
-        Scratch { root }
-    }
-
-    /// A path inside it (not created).
-    pub fn path(&self, name: &str) -> PathBuf {
-        self.root.join(name)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.root);
-    }
-}
+pub use dataslicer_dev::Scratch;
 
 /// How long one run may take: generous for a debug build on a busy
 /// two-core machine.
