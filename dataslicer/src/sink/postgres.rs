@@ -130,6 +130,63 @@ impl<'a> PgSink<'a> {
         Ok(oids)
     }
 
+    /// Empties the slice's tables (`oids`) in one `TRUNCATE`. PostgreSQL
+    /// truncates a table only together with every table that references it,
+    /// so tables outside the slice that reference it (directly or through
+    /// each other) join the statement when they are empty; a non-empty one is
+    /// an error naming it, since its rows would point at nothing.
+    fn truncate(&mut self, oids: &[u32]) -> Result<()> {
+        if oids.is_empty() {
+            return Ok(());
+        }
+        let list: Vec<i64> = oids.iter().map(|&o| i64::from(o)).collect();
+        let rows = self
+            .tx()
+            .query(
+                "WITH RECURSIVE referencing(oid) AS ( \
+                     SELECT c.conrelid FROM pg_constraint c \
+                     WHERE c.contype = 'f' AND c.confrelid::int8 = ANY($1) AND NOT c.conrelid::int8 = ANY($1) \
+                     UNION \
+                     SELECT c.conrelid FROM pg_constraint c JOIN referencing r ON c.confrelid = r.oid \
+                     WHERE c.contype = 'f' AND NOT c.conrelid::int8 = ANY($1)) \
+                 SELECT oid::regclass::text FROM referencing",
+                &[&list],
+            )
+            .map_err(|e| Error::query("finding the tables that reference the slice's tables", e))?;
+        let mut names: Vec<String> = Vec::new();
+        for &oid in oids {
+            let row = self
+                .tx()
+                .query_one("SELECT $1::int8::oid::regclass::text", &[&i64::from(oid)])
+                .map_err(|e| Error::query("naming the slice's tables", e))?;
+            names.push(row.get(0));
+        }
+        for row in rows {
+            let outside: String = row.get(0);
+            let query = format!("SELECT EXISTS (SELECT 1 FROM {outside})");
+            let has_rows: bool = self
+                .tx()
+                .query_one(&query, &[])
+                .map_err(|e| Error::query(format!("looking into table {outside}"), e))?
+                .get(0);
+            if has_rows {
+                return Err(Error::Schema {
+                    table: outside,
+                    message:
+                        "this table is not in the slice but references its tables and has rows: \
+                              --if-exists truncate would leave them pointing at nothing; empty it, \
+                              or use --if-exists merge"
+                            .into(),
+                });
+            }
+            names.push(outside);
+        }
+        let query = format!("TRUNCATE {}", names.join(", "));
+        self.tx()
+            .batch_execute(&query)
+            .map_err(|e| Error::query("emptying the target tables (--if-exists truncate)", e))
+    }
+
     /// Finds foreign keys that point at the same or a later table and cannot
     /// be deferred: their columns are loaded NULL first.
     fn plan_cycles(&mut self, tables: &[ManifestTable], oids: &[u32]) -> Result<()> {
@@ -203,15 +260,7 @@ impl Sink for PgSink<'_> {
                     }
                 }
             }
-            IfExists::Truncate => {
-                let names: Vec<String> = tables.iter().map(ManifestTable::sql_name).collect();
-                if !names.is_empty() {
-                    let query = format!("TRUNCATE {}", names.join(", "));
-                    self.tx().batch_execute(&query).map_err(|e| {
-                        Error::query("emptying the target tables (--if-exists truncate)", e)
-                    })?;
-                }
-            }
+            IfExists::Truncate => self.truncate(&oids)?,
             IfExists::Merge => {}
         }
         self.plan_cycles(tables, &oids)?;
@@ -304,7 +353,7 @@ impl Sink for PgSink<'_> {
             if plan.null_first.is_empty() {
                 self.tx()
                     .batch_execute(&insert)
-                    .map_err(|e| Error::query(format!("loading table {}", table.table), e))?;
+                    .map_err(|e| insert_error(&table.table, self.if_exists, e))?;
             } else {
                 // Remember which rows this load inserted, so that only those
                 // get their cycle-closing columns set afterwards.
@@ -316,7 +365,7 @@ impl Sink for PgSink<'_> {
                 );
                 self.tx()
                     .batch_execute(&batch)
-                    .map_err(|e| Error::query(format!("loading table {}", table.table), e))?;
+                    .map_err(|e| insert_error(&table.table, self.if_exists, e))?;
                 let sets: Vec<String> = plan
                     .null_first
                     .iter()
@@ -367,6 +416,27 @@ impl Sink for PgSink<'_> {
         // Dropping the transaction rolls it back.
         self.tx = None;
     }
+}
+
+/// An error of the INSERT that moves staged rows into a table. In a merge,
+/// a clash on a unique key other than the primary key is explained: rows new
+/// to the target must not repeat another row's unique value, which fakes
+/// made in separate runs can do.
+fn insert_error(table: &str, if_exists: IfExists, error: postgres::Error) -> Error {
+    let unique = error.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION);
+    if unique && if_exists == IfExists::Merge {
+        return Error::Schema {
+            table: table.to_string(),
+            message: format!(
+                "a row new to the target repeats the unique value of a row already there ({}). \
+                 Rows whose primary key is present are skipped, but another unique key cannot be \
+                 merged: with unique fakes, slices made in separate runs can give two different rows \
+                 the same value. Load into an empty target (--if-exists truncate) instead",
+                pg(&error)
+            ),
+        };
+    }
+    Error::query(format!("loading table {table}"), error)
 }
 
 /// Moves every sequence owned by a column of `table` past the column's
