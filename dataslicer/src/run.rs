@@ -108,12 +108,15 @@ fn slice_inner(
         .collect();
     unique_file_names(&mut tables);
     sink.begin(&tables)?;
-    for ((&id, fakers), entry) in plan
-        .load_order
-        .iter()
-        .zip(order_fakers(&plan, fakers))
-        .zip(&mut tables)
-    {
+    let mut fakers = order_fakers(&plan, fakers);
+    for (table_fakers, entry) in fakers.iter_mut().zip(&tables) {
+        for (faker, column) in table_fakers.iter_mut().zip(&entry.columns) {
+            if let Some(faker) = faker.as_mut().filter(|f| f.is_unique()) {
+                faker.reserve(sink.taken_values(entry, column)?);
+            }
+        }
+    }
+    for ((&id, fakers), entry) in plan.load_order.iter().zip(fakers).zip(&mut tables) {
         progress.message(&format!("writing {}", entry.table));
         let mut writer = sink.table(entry)?;
         export_table(

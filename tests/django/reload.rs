@@ -231,3 +231,37 @@ fn merging_another_seeds_slice_whose_unique_fake_repeats_is_refused_clearly() {
     );
     assert_eq!(orphans(&target), Vec::<String>::new());
 }
+
+/// Slicing straight into a database with `--if-exists merge` makes `unique`
+/// fakes avoid the values the target already holds, so the clash of the test
+/// above (seed 13 gives user 398 seed 1's name of user 77) does not happen:
+/// user 398 arrives under another name.
+#[test]
+fn slicing_into_a_database_with_merge_keeps_unique_fakes_unique_against_its_rows() {
+    let source = django_db("django_merge_direct");
+    let target = migrated_db("django_merge_direct_target");
+    let slice_into = |seed: u64, if_exists: IfExists| {
+        let mut source_client = dataslicer::connect(source.url()).expect("source");
+        let mut target_client = dataslicer::connect(target.url()).expect("target");
+        let mut from = dataslicer::PgSource::begin(&mut source_client).expect("snapshot");
+        let mut to = dataslicer::PgSink::begin(&mut target_client, if_exists).expect("load");
+        dataslicer::slice(&mut from, &mut to, &fifty_users(), &seeded(seed))
+    };
+    ok(slice_into(1, IfExists::Fail), "the first slice");
+    let name_77 = target.query_scalar_i64("SELECT count(*) FROM auth_user WHERE id = 77");
+    assert_eq!(name_77, 1, "user 77 is in the first slice");
+    ok(slice_into(13, IfExists::Merge), "the second slice, merged");
+    assert_eq!(
+        target.query_scalar_i64("SELECT count(*) FROM auth_user WHERE id IN (77, 398)"),
+        2,
+        "both users are there"
+    );
+    assert_eq!(
+        target.query_scalar_i64(
+            "SELECT count(*) FROM (SELECT username FROM auth_user GROUP BY username HAVING count(*) > 1) d"
+        ),
+        0,
+        "no user name twice"
+    );
+    assert_eq!(orphans(&target), Vec::<String>::new());
+}

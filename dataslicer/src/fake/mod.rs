@@ -266,6 +266,20 @@ impl ColumnFaker {
         })
     }
 
+    /// Whether the column is `unique`.
+    pub fn is_unique(&self) -> bool {
+        self.used.is_some()
+    }
+
+    /// Marks values as taken, for a `unique` column: its fakes will not
+    /// repeat them (the values already in a database a slice is merged into).
+    pub fn reserve(&mut self, values: impl IntoIterator<Item = String>) {
+        if let Some(used) = &self.used {
+            used.borrow_mut()
+                .extend(values.into_iter().map(String::into_boxed_str));
+        }
+    }
+
     /// Whether this column's fakes must agree with `other`'s: both
     /// `consistent` and `unique`, of one kind, limit and locale.
     pub fn agrees_with(&self, other: &ColumnFaker) -> bool {

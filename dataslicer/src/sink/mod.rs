@@ -20,6 +20,13 @@ pub trait Sink {
     /// and hashes not known yet): the place to check the destination.
     fn begin(&mut self, tables: &[ManifestTable]) -> Result<()>;
 
+    /// Values of `column` of `table` that new rows must not repeat: for a
+    /// database that keeps its rows (a merge), the values already there, so
+    /// that `unique` fakes avoid them. Empty by default.
+    fn taken_values(&mut self, _table: &ManifestTable, _column: &str) -> Result<Vec<String>> {
+        Ok(Vec::new())
+    }
+
     /// Starts writing one table's records (PostgreSQL CSV, no header).
     fn table<'s>(&'s mut self, table: &ManifestTable) -> Result<Box<dyn TableWriter + 's>>;
 

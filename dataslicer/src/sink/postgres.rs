@@ -274,6 +274,21 @@ impl Sink for PgSink<'_> {
         Ok(())
     }
 
+    fn taken_values(&mut self, table: &ManifestTable, column: &str) -> Result<Vec<String>> {
+        if self.if_exists != IfExists::Merge {
+            return Ok(Vec::new());
+        }
+        let query = format!(
+            "SELECT {col}::text FROM {} WHERE {col} IS NOT NULL",
+            table.sql_name(),
+            col = sql::ident(column)
+        );
+        let rows = self.tx().query(&query, &[]).map_err(|e| {
+            Error::query(format!("reading {}.{column} in the target", table.table), e)
+        })?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
     fn table<'s>(&'s mut self, table: &ManifestTable) -> Result<Box<dyn TableWriter + 's>> {
         let columns: Vec<String> = table.columns.iter().map(|c| sql::ident(c)).collect();
         let columns = columns.join(", ");
