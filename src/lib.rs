@@ -27,9 +27,11 @@ mod db;
 mod scratch;
 mod server;
 pub mod shop;
+mod table_file;
 mod tools;
 
 pub use db::{TestDb, TestRole, create_role};
 pub use scratch::{Scratch, entries};
 pub use server::{Server, server};
+pub use table_file::Csv;
 pub use tools::pg_dump_schema;

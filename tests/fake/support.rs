@@ -116,98 +116,22 @@ pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// A CSV file as PostgreSQL writes it: a header, then records whose fields
-/// are `None` for NULL (unquoted and empty) and `Some` otherwise.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Csv {
-    pub header: Vec<String>,
-    pub rows: Vec<Vec<Option<String>>>,
+pub use dataslicer_dev::Csv;
+
+/// What the faking tests ask of a CSV file besides `dataslicer_dev::Csv`.
+pub trait CsvExt {
+    /// The non-NULL values of a column, in file order.
+    fn texts(&self, name: &str) -> Vec<String>;
+    /// Each row's value of `column`, by the row's `id`.
+    fn by_id(&self, column: &str) -> BTreeMap<i64, Option<String>>;
 }
 
-impl Csv {
-    /// Reads `<dir>/<file>`.
-    pub fn read(dir: &Path, file: &str) -> Csv {
-        let path = dir.join(file);
-        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        Csv::parse(&bytes)
-    }
-
-    /// Parses a whole file; every record, the last too, ends with `\n`.
-    pub fn parse(bytes: &[u8]) -> Csv {
-        let text = std::str::from_utf8(bytes).expect("CSV files are UTF-8");
-        let mut records: Vec<Vec<Option<String>>> = Vec::new();
-        let mut record = Vec::new();
-        let mut field = String::new();
-        let (mut quoted, mut in_quotes) = (false, false);
-        let mut chars = text.chars().peekable();
-        let finish = |field: &mut String, quoted: &mut bool| {
-            let value = std::mem::take(field);
-            let was_quoted = std::mem::take(quoted);
-            (was_quoted || !value.is_empty()).then_some(value)
-        };
-        while let Some(c) = chars.next() {
-            if in_quotes {
-                match c {
-                    '"' if chars.peek() == Some(&'"') => {
-                        chars.next();
-                        field.push('"');
-                    }
-                    '"' => in_quotes = false,
-                    _ => field.push(c),
-                }
-                continue;
-            }
-            match c {
-                '"' => {
-                    assert!(field.is_empty(), "a quote inside an unquoted field");
-                    (in_quotes, quoted) = (true, true);
-                }
-                ',' => record.push(finish(&mut field, &mut quoted)),
-                '\n' => {
-                    record.push(finish(&mut field, &mut quoted));
-                    records.push(std::mem::take(&mut record));
-                }
-                _ => field.push(c),
-            }
-        }
-        assert!(
-            !in_quotes && field.is_empty() && record.is_empty(),
-            "the last record does not end with a line feed"
-        );
-        let mut records = records.into_iter();
-        let header = records
-            .next()
-            .expect("a header")
-            .into_iter()
-            .map(|h| h.expect("header names are never NULL"))
-            .collect();
-        Csv {
-            header,
-            rows: records.collect(),
-        }
-    }
-
-    /// The index of a column.
-    pub fn column(&self, name: &str) -> usize {
-        self.header
-            .iter()
-            .position(|h| h == name)
-            .unwrap_or_else(|| panic!("no column {name} in {:?}", self.header))
-    }
-
-    /// The values of a column, in file order.
-    pub fn values(&self, name: &str) -> Vec<Option<String>> {
-        let i = self.column(name);
-        self.rows.iter().map(|r| r[i].clone()).collect()
-    }
-
-    /// The non-NULL values of a column, in file order.
-    pub fn texts(&self, name: &str) -> Vec<String> {
+impl CsvExt for Csv {
+    fn texts(&self, name: &str) -> Vec<String> {
         self.values(name).into_iter().flatten().collect()
     }
 
-    /// Each row's value of `column`, by the row's `id`.
-    pub fn by_id(&self, column: &str) -> BTreeMap<i64, Option<String>> {
+    fn by_id(&self, column: &str) -> BTreeMap<i64, Option<String>> {
         let (id, i) = (self.column("id"), self.column(column));
         self.rows
             .iter()
