@@ -70,16 +70,33 @@ fn pass_through(reader: &mut dyn Read, out: &mut dyn TableWriter, table: &str) -
     }
 }
 
+/// What the rewrite does with one column of a table: decided once per table.
+#[derive(Debug, Clone, Copy)]
+enum Action {
+    /// Copy the field as it came (`index` in the query's output).
+    Copy(usize),
+    /// Copy the field, or write NULL when the parent it points at (in
+    /// `target`) is not in the slice: an optional foreign key.
+    CopyOrNull(usize, TableId),
+    /// Write a fake (`index` of what the query read of it: the value for a
+    /// `consistent` column, `t`/`f` for a nullable one, nothing otherwise).
+    Fake(Option<usize>),
+}
+
 /// Rewrites records: fakes in place of deferred columns, NULL in place of
 /// optional foreign keys whose parent is not in the slice; every other field
 /// is copied byte for byte.
 struct RowWriter<'a> {
     model: &'static Model,
-    /// For each model column, its field index in the query's output (None
-    /// when not read).
-    source_index: Vec<Option<usize>>,
+    actions: Vec<Action>,
+    /// The order fakes are made in: named kinds first, then `with`
+    /// functions, which see the row's other output values.
+    fake_order: Vec<usize>,
+    /// Whether a `with` function needs the row's decoded values.
+    needs_row: bool,
+    /// Fields in the query's output.
+    fields: usize,
     key_index: usize,
-    nulled: &'a [(usize, TableId)],
     selections: &'a [Selection],
     fakers: &'a mut [Option<ColumnFaker>],
     out: Vec<u8>,
@@ -89,33 +106,53 @@ struct RowWriter<'a> {
 impl<'a> RowWriter<'a> {
     fn new(
         model: &'static Model,
-        nulled: &'a [(usize, TableId)],
+        nulled: &[(usize, TableId)],
         selections: &'a [Selection],
         fakers: &'a mut [Option<ColumnFaker>],
     ) -> Self {
-        let mut next = 0;
-        let source_index: Vec<Option<usize>> = model
-            .columns
-            .iter()
-            .map(|c| match c.read() {
+        let mut fields = 0;
+        let mut actions = Vec::with_capacity(model.columns.len());
+        for (i, column) in model.columns.iter().enumerate() {
+            let read = match column.read() {
                 ColumnRead::Deferred => None,
                 ColumnRead::Value | ColumnRead::IsNull => {
-                    next += 1;
-                    Some(next - 1)
+                    fields += 1;
+                    Some(fields - 1)
                 }
-            })
-            .collect();
+            };
+            actions.push(match (column.fake.is_some(), read) {
+                (true, read) => Action::Fake(read),
+                (false, Some(index)) => match nulled.iter().find(|(c, _)| *c == i) {
+                    Some(&(_, target)) => Action::CopyOrNull(index, target),
+                    None => Action::Copy(index),
+                },
+                (false, None) => unreachable!("a column without a fake is always read"),
+            });
+        }
+        let is_with = |i: &usize| {
+            matches!(
+                model.columns[*i].fake.map(|f| f.kind),
+                Some(FakeKind::With(_))
+            )
+        };
+        let (with, named): (Vec<usize>, Vec<usize>) = (0..model.columns.len())
+            .filter(|&i| matches!(actions[i], Action::Fake(_)))
+            .partition(is_with);
         let key_column = model
             .columns
             .iter()
             .position(|c| c.name == model.primary_key)
             .expect("pk column");
-        let key_index = source_index[key_column].expect("the primary key is never faked");
+        let Action::Copy(key_index) = actions[key_column] else {
+            unreachable!("the primary key is never faked nor nulled")
+        };
         RowWriter {
             model,
-            source_index,
+            needs_row: !with.is_empty(),
+            fake_order: named.into_iter().chain(with).collect(),
+            actions,
+            fields,
             key_index,
-            nulled,
             selections,
             fakers,
             out: Vec::new(),
@@ -127,74 +164,70 @@ impl<'a> RowWriter<'a> {
         let table = self.model.table.to_string();
         let mut records =
             RecordReader::new(BufReader::with_capacity(1 << 16, reader), self.line + 1);
-        let expected = self.source_index.iter().flatten().count();
         let single = self.model.columns.len() == 1;
-        loop {
-            let more = records.next_record().map_err(|e| Error::Row {
-                table: table.clone(),
-                line: records.line(),
-                column: String::new(),
-                message: e.to_string(),
-            })?;
-            if !more {
-                break;
+        let width = self.model.columns.len();
+        let row_error = |line: u64, message: String| Error::Row {
+            table: table.clone(),
+            line,
+            column: String::new(),
+            message,
+        };
+        while records
+            .next_record()
+            .map_err(|e| row_error(records.line(), e.to_string()))?
+        {
+            if records.len() != self.fields {
+                let message = format!("expected {} fields, found {}", self.fields, records.len());
+                return Err(row_error(records.line(), message));
             }
-            if records.len() != expected {
-                return Err(Error::Row {
-                    table,
-                    line: records.line(),
-                    column: String::new(),
-                    message: format!("expected {expected} fields, found {}", records.len()),
-                });
+            // Which fields are copied as they came; the fakes made.
+            let mut copied = vec![false; width];
+            for (i, action) in self.actions.iter().enumerate() {
+                copied[i] = match *action {
+                    Action::Copy(_) => true,
+                    Action::CopyOrNull(index, target) => records
+                        .field(index)
+                        .value()
+                        .is_none_or(|v| self.selections[target].contains_text(&v)),
+                    Action::Fake(_) => false,
+                };
+            }
+            // The row's output values, decoded only for `with` functions.
+            let mut values: Vec<Option<String>> = vec![None; width];
+            if self.needs_row {
+                for (i, action) in self.actions.iter().enumerate() {
+                    if let (true, Action::Copy(index) | Action::CopyOrNull(index, _)) =
+                        (copied[i], *action)
+                    {
+                        values[i] = records.field(index).value().map(|v| v.into_owned());
+                    }
+                }
             }
             let key = records
                 .field(self.key_index)
                 .value()
                 .unwrap_or_default()
                 .into_owned();
-            // Output values of the row, for `with` fakes: None = NULL.
-            let mut values: Vec<Option<String>> = vec![None; self.model.columns.len()];
-            let mut raw_copy: Vec<bool> = vec![false; self.model.columns.len()];
-            for (i, column) in self.model.columns.iter().enumerate() {
-                let field = self.source_index[i].map(|s| records.field(s));
-                if let (ColumnRead::Value, None) = (column.read(), &column.fake) {
-                    {
-                        let field = field.expect("read");
-                        let keep = match self.nulled.iter().find(|(c, _)| *c == i) {
-                            Some((_, target)) => field
-                                .value()
-                                .is_none_or(|v| self.selections[*target].contains_text(&v)),
-                            None => true,
-                        };
-                        if keep {
-                            values[i] = field.value().map(|v| v.into_owned());
-                            raw_copy[i] = true;
-                        }
+            for &i in &self.fake_order {
+                let Action::Fake(read) = self.actions[i] else {
+                    unreachable!("fake_order holds fakes")
+                };
+                let field = read.map(|index| records.field(index));
+                let (is_null, original) = match self.model.columns[i].read() {
+                    ColumnRead::Deferred => (false, None),
+                    ColumnRead::IsNull => {
+                        (field.and_then(|f| f.value()).as_deref() == Some("t"), None)
                     }
+                    ColumnRead::Value => {
+                        let original = field.and_then(|f| f.value()).map(|v| v.into_owned());
+                        (original.is_none(), original)
+                    }
+                };
+                if is_null {
+                    continue;
                 }
-            }
-            // Named fakes first, then the user's `with` functions, which see
-            // the row's other output values.
-            for pass in [false, true] {
-                for (i, column) in self.model.columns.iter().enumerate() {
-                    let Some(fake) = &column.fake else { continue };
-                    if matches!(fake.kind, FakeKind::With(_)) != pass {
-                        continue;
-                    }
-                    let field = self.source_index[i].map(|s| records.field(s));
-                    let (is_null, original) = match column.read() {
-                        ColumnRead::Deferred => (false, None),
-                        ColumnRead::IsNull => {
-                            (field.and_then(|f| f.value()).as_deref() == Some("t"), None)
-                        }
-                        ColumnRead::Value => {
-                            let v = field.and_then(|f| f.value()).map(|v| v.into_owned());
-                            (v.is_none(), v)
-                        }
-                    };
-                    if is_null {
-                        continue;
-                    }
+                let faker = self.fakers[i].as_mut().expect("a faker per faked column");
+                let value = if self.needs_row {
                     let row: Vec<(&str, Option<&str>)> = self
                         .model
                         .columns
@@ -202,21 +235,26 @@ impl<'a> RowWriter<'a> {
                         .zip(&values)
                         .map(|(c, v)| (c.name, v.as_deref()))
                         .collect();
-                    let faker = self.fakers[i].as_mut().expect("a faker per faked column");
-                    let value = faker.fake(&key, original.as_deref(), &row)?;
-                    values[i] = Some(value);
-                }
+                    faker.fake(&key, original.as_deref(), &row)?
+                } else {
+                    faker.fake(&key, original.as_deref(), &[])?
+                };
+                values[i] = Some(value);
             }
             self.out.clear();
-            for i in 0..self.model.columns.len() {
+            for (i, action) in self.actions.iter().enumerate() {
                 if i > 0 {
                     self.out.push(b',');
                 }
-                if raw_copy[i] {
-                    let s = self.source_index[i].expect("read");
-                    self.out.extend_from_slice(records.field(s).raw);
-                } else if let Some(value) = &values[i] {
-                    record::write_value(&mut self.out, value, single);
+                match (*action, copied[i]) {
+                    (Action::Copy(index) | Action::CopyOrNull(index, _), true) => {
+                        self.out.extend_from_slice(records.field(index).raw)
+                    }
+                    _ => {
+                        if let Some(value) = &values[i] {
+                            record::write_value(&mut self.out, value, single);
+                        }
+                    }
                 }
             }
             self.out.push(b'\n');
