@@ -79,6 +79,16 @@ pub enum Error {
         message: String,
     },
 
+    /// The rows of a table stopped coming from the source (a lost
+    /// connection, a server error in the middle of a COPY).
+    #[error("reading the rows of {table} failed: {message}")]
+    Read {
+        /// The table.
+        table: String,
+        /// What went wrong.
+        message: String,
+    },
+
     /// A file or directory could not be read or written.
     #[error("{}: {source}", path.display())]
     Io {

@@ -57,11 +57,9 @@ pub(crate) fn export_table(
 fn pass_through(reader: &mut dyn Read, out: &mut dyn TableWriter, table: &str) -> Result<()> {
     let mut buf = vec![0u8; 1 << 16];
     loop {
-        let n = reader.read(&mut buf).map_err(|e| Error::Row {
+        let n = reader.read(&mut buf).map_err(|e| Error::Read {
             table: table.to_string(),
-            line: 0,
-            column: String::new(),
-            message: format!("reading rows failed: {e}"),
+            message: e.to_string(),
         })?;
         if n == 0 {
             return Ok(());

@@ -172,6 +172,24 @@ pub fn write_value(out: &mut Vec<u8>, value: &str, single_column: bool) {
     out.push(b'"');
 }
 
+/// The header record of a file with these columns, line feed included.
+pub fn header_line<S: AsRef<str>>(columns: &[S]) -> Vec<u8> {
+    let mut line = Vec::new();
+    for (i, column) in columns.iter().enumerate() {
+        if i > 0 {
+            line.push(b',');
+        }
+        write_value(&mut line, column.as_ref(), columns.len() == 1);
+    }
+    line.push(b'\n');
+    line
+}
+
+/// A SHA-256 digest as lowercase hex, as the manifest records it.
+pub fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Counts the records in a chunk of CSV, carrying the quote state across
 /// chunks: the cheap way to count rows on the pass-through path. It also
 /// remembers where records span several lines (rare), so that a record's

@@ -170,16 +170,14 @@ fn close_upward(
             (Selection::Keys(keys), Some(_)) => Some(KeySet::new(keys.kind())),
         })
         .collect();
-    for (id, found) in prefetched.into_iter().enumerate() {
-        if let Some(found) = found {
-            add_parents(plan, selections, &mut pending, id, found);
-        }
+    for found in prefetched.into_iter().flatten() {
+        add_parents(plan, selections, &mut pending, found);
     }
     // Whole tables: their parents are looked up once, over the whole table.
     for id in 0..plan.tables.len() {
         if selections[id] == Selection::All {
             let found = parents_of(source, plan, selections, id, None, options)?;
-            add_parents(plan, selections, &mut pending, id, found);
+            add_parents(plan, selections, &mut pending, found);
         }
     }
     loop {
@@ -193,7 +191,7 @@ fn close_upward(
             .expect("found above");
         progress(&format!("closing parents of {}", plan.tables[id].name()));
         let found = parents_of(source, plan, selections, id, Some(&delta), options)?;
-        add_parents(plan, selections, &mut pending, id, found);
+        add_parents(plan, selections, &mut pending, found);
     }
 }
 
@@ -240,7 +238,6 @@ fn add_parents(
     plan: &Plan,
     selections: &mut [Selection],
     pending: &mut [Option<KeySet>],
-    _child: TableId,
     found: Vec<(TableId, KeySet)>,
 ) {
     for (target, keys) in found {

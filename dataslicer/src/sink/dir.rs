@@ -119,8 +119,7 @@ impl Sink for DirSink {
 
     fn table<'s>(&'s mut self, table: &ManifestTable) -> Result<Box<dyn TableWriter + 's>> {
         let mut file = DirSink::table(self, &table.file)?;
-        let columns: Vec<&str> = table.columns.iter().map(String::as_str).collect();
-        file.header(&columns)?;
+        file.header(&table.columns)?;
         Ok(Box::new(file))
     }
 
@@ -186,16 +185,8 @@ pub struct TableFile {
 
 impl TableFile {
     /// Writes the header row.
-    pub fn header(&mut self, columns: &[&str]) -> Result<()> {
-        let mut line = Vec::new();
-        for (i, c) in columns.iter().enumerate() {
-            if i > 0 {
-                line.push(b',');
-            }
-            crate::record::write_value(&mut line, c, columns.len() == 1);
-        }
-        line.push(b'\n');
-        self.write_raw(&line)?;
+    pub fn header<S: AsRef<str>>(&mut self, columns: &[S]) -> Result<()> {
+        self.write_raw(&crate::record::header_line(columns))?;
         self.header_done = true;
         Ok(())
     }
@@ -223,7 +214,7 @@ impl TableFile {
             .map_err(|e| Error::io(&self.path, e.into_error()))?;
         file.sync_all().map_err(|e| Error::io(&self.path, e))?;
         let digest = self.hash.finalize();
-        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        let hex = crate::record::hex(&digest);
         Ok((self.counter.records, hex))
     }
 }

@@ -314,19 +314,7 @@ impl Sink for PgSink<'_> {
             .copy_in(&copy)
             .map_err(|e| Error::query(format!("loading table {name}"), e))?;
         let mut hash = Sha256::new();
-        let header: Vec<u8> = {
-            let mut line = Vec::new();
-            let names: Vec<&str> = table.columns.iter().map(String::as_str).collect();
-            for (i, c) in names.iter().enumerate() {
-                if i > 0 {
-                    line.push(b',');
-                }
-                crate::record::write_value(&mut line, c, names.len() == 1);
-            }
-            line.push(b'\n');
-            line
-        };
-        hash.update(&header);
+        hash.update(crate::record::header_line(&table.columns));
         Ok(Box::new(PgTableWriter {
             writer,
             table: name,
@@ -517,7 +505,7 @@ impl TableWriter for PgTableWriter<'_> {
         writer
             .finish()
             .map_err(|e| copy_error(&table, &counter, e))?;
-        let digest: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let digest = crate::record::hex(&hash.finalize());
         Ok((counter.records, digest))
     }
 }

@@ -379,7 +379,7 @@ fn verify_file(dir: &Path, table: &ManifestTable) -> Result<()> {
         hash.update(&buf[..n]);
         counter.feed(&buf[..n]);
     }
-    let digest: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let digest = crate::record::hex(&hash.finalize());
     if digest != table.sha256 {
         return Err(bad(format!(
             "table {}: {} has SHA-256 {digest}, but the manifest records {}: the file was changed or damaged",
