@@ -8,6 +8,7 @@
 //! Each test has databases of its own (`TestDb`), so they run in parallel.
 
 mod consistent;
+mod empty;
 mod kinds;
 mod lengths;
 mod seeds;

@@ -29,7 +29,7 @@ pub fn stub(input: &Input) -> TokenStream {
                     primary_key: "",
                     columns: &[],
                     foreign_keys: &[],
-                    select_list: "",
+                    natural_key: &[],
                 };
             }
         };

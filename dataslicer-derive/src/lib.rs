@@ -20,7 +20,7 @@ use proc_macro::TokenStream;
 ///
 /// See the `dataslicer` crate for the attributes: `#[table]`, `#[column]`,
 /// `#[pk]`, `#[fk]` and `#[fake]`.
-#[proc_macro_derive(Importer, attributes(table, column, pk, fk, fake))]
+#[proc_macro_derive(Importer, attributes(table, column, pk, fk, fake, natural_key))]
 pub fn derive_importer(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     expand::derive(&input).into()

@@ -187,8 +187,8 @@ pub use fake::Locale;
 pub use job::{Filter, ImportJob, Param};
 pub use manifest::Manifest;
 pub use model::{
-    Column, ColumnRead, ColumnType, Fake, FakeFn, FakeKind, ForeignKey, Importer, KeyKind, KeyType,
-    Model, SqlType, TableName,
+    Column, ColumnRead, ColumnType, Fake, FakeFn, FakeKind, ForeignKey, Importer, JsonKey, KeyKind,
+    KeyType, Model, NormalizeFn, SqlType, TableName,
 };
 pub use run::{Options, download, load, slice};
 pub use sink::{DirSink, IfExists, PgSink, Sink};

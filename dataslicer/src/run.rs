@@ -124,6 +124,7 @@ fn slice_inner(
             &plan,
             id,
             &selections,
+            &checked[id].reads,
             fakers,
             writer.as_mut(),
             options,
@@ -260,7 +261,8 @@ fn table_fakers(
         .columns
         .iter()
         .zip(&checked.max_chars)
-        .map(|(column, &live_max)| {
+        .zip(&checked.json)
+        .map(|((column, &live_max), &json)| {
             let Some(fake) = &column.fake else {
                 return Ok(None);
             };
@@ -268,7 +270,8 @@ fn table_fakers(
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
             };
-            ColumnFaker::new(options.seed, options.locale, model.table, column, max).map(Some)
+            ColumnFaker::new(options.seed, options.locale, model.table, column, max)
+                .map(|f| Some(f.json_column(json)))
         })
         .collect()
 }
@@ -293,6 +296,23 @@ fn share_consistent_fakers(fakers: &mut [Vec<Option<ColumnFaker>>]) {
                 }
                 None => firsts.push((t, c)),
             }
+        }
+    }
+    // Keys inside JSON documents join the first `consistent, unique` column
+    // of their kind (whatever its limit: a document has none).
+    for t in 0..fakers.len() {
+        for c in 0..fakers[t].len() {
+            let Some(mut faker) = fakers[t][c].take() else {
+                continue;
+            };
+            if faker.members().count() > 1 {
+                for &(ft, fc) in &firsts {
+                    if let Some(first) = &fakers[ft][fc] {
+                        faker.share(first);
+                    }
+                }
+            }
+            fakers[t][c] = Some(faker);
         }
     }
 }

@@ -46,6 +46,7 @@ fn column_of(
             kind,
             unique,
             consistent,
+            normalize: None,
             max_length: None,
         }),
     }))
