@@ -20,8 +20,8 @@ use crate::fake::Locale;
 use crate::job::ImportJob;
 use crate::manifest::Manifest;
 use crate::plan::Plan;
-use crate::run::{Options, load, slice};
-use crate::sink::{DirSink, IfExists, PgSink, Sink};
+use crate::run::{Options, load_with_notes, slice};
+use crate::sink::{DirSink, IfExists, PgSink};
 use crate::source::postgres::{connect, redact};
 use crate::source::{DirSource, PgSource, Source};
 use clap::{Parser, Subcommand};
@@ -231,11 +231,15 @@ impl<'a> App<'a> {
             RawCommand::Load(raw) => {
                 let if_exists: IfExists = raw.if_exists.parse()?;
                 let mut client = connect(&raw.to)?;
-                let manifest = load(&raw.from, &mut client, if_exists)?;
-                Ok(report(
+                let (manifest, notes) = load_with_notes(&raw.from, &mut client, if_exists)?;
+                let mut out = report(
                     &format!("loaded {} into {}", raw.from.display(), redact(&raw.to)),
                     &manifest,
-                ))
+                );
+                for note in notes {
+                    out.push_str(&format!("note: {note}\n"));
+                }
+                Ok(out)
             }
             RawCommand::Slice(raw) => {
                 apply_samples(&mut self.jobs, &raw.samples.sample)?;
@@ -256,17 +260,21 @@ impl<'a> App<'a> {
                         }
                     },
                 };
-                let manifest = run_slice(
+                let (manifest, notes) = run_slice(
                     &from,
                     &command.to,
                     &self.jobs,
                     command.if_exists,
                     &command.options,
                 )?;
-                Ok(report(
+                let mut out = report(
                     &format!("wrote {} from {from} (seed {})", command.to, manifest.seed),
                     &manifest,
-                ))
+                );
+                for note in notes {
+                    out.push_str(&format!("note: {note}\n"));
+                }
+                Ok(out)
             }
         }
     }
@@ -279,7 +287,7 @@ fn run_slice(
     jobs: &[ImportJob],
     if_exists: IfExists,
     options: &Options,
-) -> Result<Manifest> {
+) -> Result<(Manifest, Vec<String>)> {
     if from == to {
         return Err(Error::Usage(format!(
             "--from and --to are both {from}: slice into another place"
@@ -299,21 +307,18 @@ fn run_slice(
             &mut dir_source
         }
     };
-    let mut target_client;
-    let mut pg_sink;
-    let mut dir_sink;
-    let sink: &mut dyn Sink = match to {
+    match to {
         Location::Postgres(url) => {
-            target_client = connect(url)?;
-            pg_sink = PgSink::begin(&mut target_client, if_exists)?;
-            &mut pg_sink
+            let mut target_client = connect(url)?;
+            let mut sink = PgSink::begin(&mut target_client, if_exists)?;
+            let manifest = slice(source, &mut sink, jobs, options)?;
+            Ok((manifest, sink.notes().to_vec()))
         }
         Location::Dir(path) => {
-            dir_sink = DirSink::create(path)?;
-            &mut dir_sink
+            let mut sink = DirSink::create(path)?;
+            Ok((slice(source, &mut sink, jobs, options)?, Vec::new()))
         }
-    };
-    slice(source, sink, jobs, options)
+    }
 }
 
 /// What a command prints: a line, then a line per table.

@@ -190,7 +190,7 @@ pub use model::{
     Column, ColumnRead, ColumnType, Fake, FakeFn, FakeKind, ForeignKey, Importer, JsonKey, KeyKind,
     KeyType, Model, NormalizeFn, SqlType, TableName,
 };
-pub use run::{Options, download, load, slice};
+pub use run::{Options, download, load, load_with_notes, slice};
 pub use sink::{DirSink, IfExists, PgSink, Sink};
 pub use source::postgres::connect;
 pub use source::{DirSource, PgSource, Source};

@@ -54,6 +54,10 @@ pub struct ManifestTable {
     /// columns, so that fakes made from this slice fit them too.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub max_lengths: std::collections::BTreeMap<String, usize>,
+    /// The natural key (`#[natural_key(...)]`): the columns a load into
+    /// PostgreSQL matches rows by instead of copying them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub natural_key: Vec<String>,
 }
 
 /// A foreign key, as the slice records it.

@@ -152,7 +152,21 @@ fn slice_inner(
 
 /// Loads a slice directory into PostgreSQL exactly as it is (no sampling, no
 /// fakes), after checking its manifest: one transaction, all or nothing.
+/// Rows of natural-key tables (Django's content types and permissions,
+/// `#[natural_key]` models) are matched with the target's, and references
+/// to them rewritten: see [`PgSink`].
 pub fn load(dir: impl AsRef<Path>, client: &mut Client, if_exists: IfExists) -> Result<Manifest> {
+    load_with_notes(dir, client, if_exists).map(|(manifest, _)| manifest)
+}
+
+/// [`load`], also returning what the load did that a user should know (see
+/// [`PgSink::notes`]): the tables `--if-exists truncate` left alone, the
+/// rows matched by natural key.
+pub fn load_with_notes(
+    dir: impl AsRef<Path>,
+    client: &mut Client,
+    if_exists: IfExists,
+) -> Result<(Manifest, Vec<String>)> {
     let source = DirSource::open(dir.as_ref())?;
     let manifest = source.manifest().clone();
     let mut sink = PgSink::begin(client, if_exists)?;
@@ -180,7 +194,7 @@ pub fn load(dir: impl AsRef<Path>, client: &mut Client, if_exists: IfExists) -> 
     if result.is_err() {
         sink.abandon();
     }
-    result.map(|()| manifest)
+    result.map(|()| (manifest, sink.notes().to_vec()))
 }
 
 /// Reads past the header record (which may, in principle, hold quoted line
@@ -248,6 +262,7 @@ fn manifest_table(model: &'static Model, checked: &crate::schema::Checked) -> Ma
             .zip(&checked.max_chars)
             .filter_map(|(c, max)| max.map(|n| (c.name.to_string(), n)))
             .collect(),
+        natural_key: model.natural_key.iter().map(|c| c.to_string()).collect(),
     }
 }
 
