@@ -34,4 +34,4 @@ pub use db::{TestDb, TestRole, create_role};
 pub use scratch::{Scratch, entries};
 pub use server::{Server, server};
 pub use table_file::Csv;
-pub use tools::pg_dump_schema;
+pub use tools::{pg_dump_data, pg_dump_schema};

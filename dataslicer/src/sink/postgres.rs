@@ -298,10 +298,28 @@ impl<'a> PgSink<'a> {
             return;
         }
         for sequence in &self.sequences {
-            let _ = tx.execute(
-                "SELECT setval($1::regclass, $2, $3)",
-                &[&sequence.name, &sequence.last_value, &sequence.is_called],
-            );
+            let now = format!("SELECT last_value, is_called FROM {}", sequence.name);
+            let moved = tx.query_one(&now, &[]).is_ok_and(|row| {
+                (row.get::<_, i64>(0), row.get::<_, bool>(1))
+                    != (sequence.last_value, sequence.is_called)
+            });
+            if !moved {
+                continue;
+            }
+            // In a savepoint of its own: one sequence that cannot be put back
+            // must not keep the others from it.
+            let restored = tx
+                .batch_execute("SAVEPOINT dataslicer_restore")
+                .and_then(|()| {
+                    tx.execute(
+                        "SELECT setval($1::text::regclass, $2, $3)",
+                        &[&sequence.name, &sequence.last_value, &sequence.is_called],
+                    )
+                })
+                .and_then(|_| tx.batch_execute("RELEASE SAVEPOINT dataslicer_restore"));
+            if restored.is_err() {
+                let _ = tx.batch_execute("ROLLBACK TO SAVEPOINT dataslicer_restore");
+            }
         }
     }
 
