@@ -121,6 +121,11 @@ pub struct PgSink<'a> {
     sequences: Vec<SequenceState>,
     /// Each slice table's oid in the target.
     oids: HashMap<String, u32>,
+    /// With `--if-exists fail`, tables with rows whose slice rows are not
+    /// known yet: refused when the slice brings any.
+    not_empty: std::collections::HashSet<String>,
+    /// The rows the last table's writer wrote.
+    written: std::rc::Rc<std::cell::Cell<u64>>,
     /// What the load did that the user should know (tables left alone,
     /// rows matched by natural key).
     notes: Vec<String>,
@@ -148,6 +153,8 @@ impl<'a> PgSink<'a> {
             maps: HashMap::new(),
             sequences: Vec::new(),
             oids: HashMap::new(),
+            not_empty: Default::default(),
+            written: Default::default(),
             notes: Vec::new(),
         })
     }
@@ -612,13 +619,15 @@ impl Sink for PgSink<'_> {
                     let row = self.tx().query_one(&query, &[]).map_err(|e| {
                         Error::query(format!("looking into target table {}", table.table), e)
                     })?;
+                    // A table the slice has no rows for may have rows of
+                    // its own: only rows loaded into it are refused. The
+                    // manifest of a directory knows its rows now; a slice
+                    // being made is checked as each table is done.
                     if row.get::<_, bool>(0) {
-                        return Err(Error::Schema {
-                            table: table.table.clone(),
-                            message: "the target table already has rows: choose --if-exists truncate \
-                                      (empty the slice's tables first) or merge (add missing rows only)"
-                                .into(),
-                        });
+                        if table.rows > 0 {
+                            return Err(not_empty(&table.table));
+                        }
+                        self.not_empty.insert(table.table.clone());
                     }
                 }
             }
@@ -673,6 +682,8 @@ impl Sink for PgSink<'_> {
             }
             None => table.sql_name(),
         };
+        self.written = std::rc::Rc::default();
+        let written = self.written.clone();
         let copy = format!("COPY {target} ({columns}) FROM STDIN (FORMAT csv)");
         let name = table.table.clone();
         let writer = self
@@ -686,10 +697,20 @@ impl Sink for PgSink<'_> {
             table: name,
             hash,
             counter: RecordCounter::default(),
+            written,
         }))
     }
 
     fn table_done(&mut self, table: &ManifestTable) -> Result<()> {
+        if self.not_empty.remove(&table.table) {
+            if self.written.get() > 0 {
+                return Err(not_empty(&table.table));
+            }
+            self.notes.push(format!(
+                "{}: the slice has no rows for it, so its rows in the target were left alone",
+                table.table
+            ));
+        }
         if self.if_exists == IfExists::Truncate {
             self.pending.push(table.clone());
             return Ok(());
@@ -862,6 +883,16 @@ impl PgSink<'_> {
     }
 }
 
+/// The refusal of `--if-exists fail` to load rows into a table with rows.
+fn not_empty(table: &str) -> Error {
+    Error::Schema {
+        table: table.to_string(),
+        message: "the target table already has rows: choose --if-exists truncate \
+                  (empty the slice's tables first) or merge (add missing rows only)"
+            .into(),
+    }
+}
+
 /// An error of the INSERT that moves staged rows into a table. In a merge,
 /// a clash on a unique key other than the primary key is explained: rows new
 /// to the target must not repeat another row's unique value, which fakes
@@ -922,6 +953,8 @@ struct PgTableWriter<'t> {
     table: String,
     hash: Sha256,
     counter: RecordCounter,
+    /// Where the row count goes when the table is done, for the sink.
+    written: std::rc::Rc<std::cell::Cell<u64>>,
 }
 
 impl TableWriter for PgTableWriter<'_> {
@@ -942,10 +975,12 @@ impl TableWriter for PgTableWriter<'_> {
             table,
             hash,
             counter,
+            written,
         } = *self;
         writer
             .finish()
             .map_err(|e| copy_error(&table, &counter, e))?;
+        written.set(counter.records);
         let digest = crate::record::hex(&hash.finalize());
         Ok((counter.records, digest))
     }
