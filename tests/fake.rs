@@ -11,6 +11,7 @@ mod consistent;
 mod empty;
 mod kinds;
 mod lengths;
+mod pseudonyms;
 mod seeds;
 mod shop;
 mod support;
