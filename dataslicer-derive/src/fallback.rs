@@ -30,7 +30,17 @@ pub fn stub(input: &Input) -> TokenStream {
                     columns: &[],
                     foreign_keys: &[],
                     natural_key: &[],
+                    generic_relations: &[],
+                    content_type: ::dataslicer::__private::Option::None,
+                    tree: ::dataslicer::__private::Option::None,
+                    module: ::core::module_path!(),
                 };
+            }
+
+            // Any `#[fk(ThisModel, key = "...")]` elsewhere compiles.
+            #[automatically_derived]
+            impl<const H: u64> ::dataslicer::__private::HasColumn<H> for #ident {
+                type Type = ::dataslicer::__private::UnknownKey;
             }
         };
     }

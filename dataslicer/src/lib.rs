@@ -169,14 +169,17 @@ pub mod job;
 pub mod keys;
 pub mod manifest;
 pub mod model;
+pub mod options;
 pub mod plan;
 pub mod record;
 pub mod run;
 pub mod sample;
 pub mod schema;
+pub mod select;
 pub mod sink;
 pub mod source;
 pub mod sql;
+pub mod walk;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -190,10 +193,12 @@ pub use model::{
     Column, ColumnRead, ColumnType, Fake, FakeFn, FakeKind, ForeignKey, Importer, JsonKey, KeyKind,
     KeyType, Model, NormalizeFn, SqlType, TableName,
 };
-pub use run::{Options, download, load, load_with_notes, slice};
+pub use options::Options;
+pub use run::{download, load, load_with_notes, slice};
 pub use sink::{DirSink, IfExists, PgSink, Sink};
 pub use source::postgres::connect;
 pub use source::{DirSource, PgSource, Source};
+pub use walk::Walk;
 
 #[cfg(feature = "derive")]
 pub use dataslicer_derive::Importer;
