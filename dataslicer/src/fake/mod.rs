@@ -13,11 +13,31 @@
 //! the `fake` crate are only stable within one version, which is why it is
 //! pinned exactly.
 //!
+//! # What is read
+//!
+//! A faked column's value is not read: the query selects only whether it is
+//! NULL or empty (see [`ColumnRead`](crate::ColumnRead)), NULL and `''` (and
+//! a JSON column's `null`, `""`, `{}`, `[]`) are written as they were, and
+//! [`ColumnFaker::fake`] is called for the other rows only. Two kinds of
+//! fake read the original, the only exceptions: `consistent` (below) and
+//! `json(...)` (see [`json`]). Neither writes, shows or logs it: originals
+//! are normalised and hashed in memory, and no error message holds one.
+//!
+//! # Consistent
+//!
 //! A `consistent` column seeds from the run's seed, the kind's name and the
-//! *original* value instead of the key, so equal originals get equal fakes in
-//! every table and column of that kind (as long as the columns' length limits
-//! agree). Without the seed the mapping cannot be reversed; treat the seed as
-//! a secret when the originals are.
+//! *normalised* original instead of the key, so originals equal after
+//! normalisation get equal fakes in every table and column of that kind (as
+//! long as the columns' length limits agree; `consistent, unique` columns of
+//! one kind share their memory, so they agree whatever their limits).
+//! E-mail kinds are normalised trimmed and lowercase by default
+//! (`GARY.DAVIES@x.example ` and `gary.davies@x.example` are one person),
+//! other kinds not at all; `consistent(normalize = path)` names a
+//! `fn(&str) -> String` of the user's ([`normalize`] has a few). A `with`
+//! function can be consistent too: its generator is then seeded from the
+//! normalised original. With `unique`, different originals never share a
+//! fake (injective). Without the seed the mapping cannot be reversed; treat
+//! the seed as a secret when the originals are.
 //!
 //! # Lengths
 //!
@@ -35,14 +55,38 @@
 //!
 //! # Uniqueness
 //!
-//! A `unique` column remembers every value it returned. On a collision, text
-//! kinds get a numeric suffix drawn from the row's own generator (`Jane 482`,
-//! `jane.doe.482@gmail.com`, `https://www.doe-482.com`), shortened to stay
-//! within the limit; kinds that a suffix would break (phone numbers, postal
-//! codes, street addresses, IP addresses, UUIDs, dates) are drawn again. If no unused value can be
-//! found, [`ColumnFaker::fake`] fails with [`Error::Fake`] instead of
-//! returning a duplicate. A `consistent` and `unique` column gives one fake
-//! per distinct original and never gives two originals the same fake.
+//! A `unique` column's values are unique within the slice and across slices
+//! made with the same seed, so that `--if-exists merge` of a second slice
+//! into a database holding the first never clashes. Kinds that take a suffix
+//! (names, words, user names, e-mails, URLs, companies, prose) always carry a
+//! tag of the row's key: for an integer key, the key through a seed-keyed
+//! permutation of the numbers of its width, zero-padded (key 731 may give
+//! `Jane 093`, `jane.doe.093@gmail.com`, `https://www.doe-093.com`; `n`
+//! before a negative key's); two rows with different keys never share a value, in any run with
+//! the seed. For text and UUID keys, and for `consistent, unique` columns
+//! (keyed by the original), the tag is a ten-digit seed-keyed hash: two
+//! different keys (or originals) share a fake across runs only if their
+//! hashes and their drawn names both coincide. Where the tag does not fit
+//! the column's limit, the value is kept unique within the run by a suffix
+//! drawn from the row's generator, shortened to stay within the limit. Kinds
+//! that a suffix would break (phone numbers, postal codes, street addresses,
+//! IP addresses, UUIDs, dates) are drawn again on a collision within the run;
+//! across runs they are unique by chance only (a UUID's 122 random bits make
+//! a clash practically impossible; a phone number's digits do not). `with`
+//! functions are called again on a collision. The values already in a
+//! database a slice is merged into directly are avoided too
+//! ([`ColumnFaker::reserve`]). If no unused value can be found,
+//! [`ColumnFaker::fake`] fails with [`Error::Fake`] instead of returning a
+//! duplicate.
+//!
+//! # JSON columns
+//!
+//! On a `json`/`jsonb` column every fake is valid JSON: a named kind's value
+//! is a JSON string; a `value` constant or a `with` function's output is
+//! written as it is when it is a JSON document, else as a JSON string. NULL
+//! and JSON `null` (and `""`, `{}`, `[]`) are kept. To fake values inside the
+//! documents instead, `#[fake(json(email = email, your_name = name))]`: see
+//! [`json`].
 //!
 //! # Kinds
 //!
