@@ -157,9 +157,12 @@
 //! target's id, so permissions, admin log entries and generic relations (whose
 //! content type column is an `#[fk]` to `django_content_type`) point at the
 //! right model. This holds for [`load`] and for slicing straight into
-//! PostgreSQL, under every [`IfExists`]. An object id of a generic relation
-//! that points at a matched table itself (an admin log entry about a
-//! permission) keeps the slice's id.
+//! PostgreSQL, under every [`IfExists`]. The object id of a generic relation
+//! (`#[generic]`) whose object is a row of a matched table itself (an admin
+//! log entry about a permission) is rewritten too, once every table is
+//! matched; the matched table's content type is found by Django's default
+//! table name `<app_label>_<model>` (and `django_content_type` for content
+//! types).
 //!
 //! A failed load leaves the target's sequences as they were: PostgreSQL
 //! never rolls `setval` and `nextval` back, so the load records every

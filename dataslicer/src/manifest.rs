@@ -87,6 +87,10 @@ pub struct ManifestTable {
     /// PostgreSQL matches rows by instead of copying them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub natural_key: Vec<String>,
+    /// The Django generic relations (`#[generic]`): (object id column,
+    /// content type column), so that a load can follow matched objects.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub generic: Vec<(String, String)>,
     /// The job's filter, when it had one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<ManifestFilter>,

@@ -309,6 +309,11 @@ fn manifest_table(model: &'static Model, checked: &crate::schema::Checked) -> Ma
             .filter_map(|(c, max)| max.map(|n| (c.name.to_string(), n)))
             .collect(),
         natural_key: model.natural_key.iter().map(|c| c.to_string()).collect(),
+        generic: model
+            .generic_relations
+            .iter()
+            .map(|g| (g.object_id.to_string(), g.content_type.to_string()))
+            .collect(),
     }
 }
 

@@ -21,8 +21,10 @@
 //! Every column of the slice that references such a table (by the target's
 //! foreign keys or the slice's) is then rewritten to the target's ids, so
 //! permissions, generic relations and admin log entries land on the right
-//! model. Matched tables are never emptied by `--if-exists truncate` and
-//! never refused by `--if-exists fail`.
+//! model; the object ids of generic relations (`#[generic]`) whose objects
+//! are rows of matched tables follow them too, once every table is matched.
+//! Matched tables are never emptied by `--if-exists truncate` and never
+//! refused by `--if-exists fail`.
 //!
 //! # Sequences
 //!
@@ -124,6 +126,9 @@ pub struct PgSink<'a> {
     /// With `--if-exists fail`, tables with rows whose slice rows are not
     /// known yet: refused when the slice brings any.
     not_empty: std::collections::HashSet<String>,
+    /// Staged tables with generic relations, whose object ids are rewritten
+    /// once every matched table is mapped.
+    generic: Vec<(ManifestTable, String)>,
     /// The rows the last table's writer wrote.
     written: std::rc::Rc<std::cell::Cell<u64>>,
     /// What the load did that the user should know (tables left alone,
@@ -154,6 +159,7 @@ impl<'a> PgSink<'a> {
             sequences: Vec::new(),
             oids: HashMap::new(),
             not_empty: Default::default(),
+            generic: Vec::new(),
             written: Default::default(),
             notes: Vec::new(),
         })
@@ -417,9 +423,73 @@ impl<'a> PgSink<'a> {
         Ok(())
     }
 
+    /// Rewrites the object ids of the generic references this load inserted
+    /// (its staged rows) whose content type (already the target's id) is a
+    /// matched table's, once every table is matched: that table's content
+    /// type is found in the target's `django_content_type` by Django's
+    /// default table name `<app_label>_<model>`.
+    fn remap_generic(&mut self, table: &ManifestTable, stage: &str) -> Result<()> {
+        if table.generic.is_empty() || self.maps.is_empty() {
+            return Ok(());
+        }
+        let has_types: bool = self
+            .tx()
+            .query_one("SELECT to_regclass('django_content_type') IS NOT NULL", &[])
+            .map_err(|e| Error::query("looking for django_content_type", e))?
+            .get(0);
+        if !has_types {
+            return Ok(());
+        }
+        let maps: Vec<(String, String)> = self
+            .maps
+            .iter()
+            .map(|(t, m)| (t.clone(), m.clone()))
+            .collect();
+        for (object_id, content_type) in &table.generic {
+            let type_name: String = self
+                .tx()
+                .query_one(
+                    "SELECT format_type(atttypid, atttypmod) FROM pg_attribute \
+                     WHERE attrelid = to_regclass($1) AND attname = $2",
+                    &[&stage, object_id],
+                )
+                .map_err(|e| Error::query(format!("describing {}.{object_id}", table.table), e))?
+                .get(0);
+            for (matched, map) in &maps {
+                let name = matched.rsplit('.').next().unwrap_or(matched);
+                let update = format!(
+                    "UPDATE {target} AS t SET {obj} = m.new::text::{type_name} \
+                     FROM {stage} AS s, {map} AS m, django_content_type AS ct \
+                     WHERE t.{key} = s.{key} AND s.{ct_col} = ct.id \
+                       AND (ct.app_label || '_' || ct.model = {name} OR ({name} = 'django_content_type' \
+                            AND (ct.app_label, ct.model) = ('contenttypes', 'contenttype'))) \
+                       AND s.{obj}::text = m.old::text AND m.old IS DISTINCT FROM m.new",
+                    target = table.sql_name(),
+                    key = sql::ident(&table.primary_key),
+                    stage = sql::ident(stage),
+                    obj = sql::ident(object_id),
+                    ct_col = sql::ident(content_type),
+                    map = sql::ident(map),
+                    name = sql::literal(name),
+                );
+                self.tx().batch_execute(&update).map_err(|e| {
+                    Error::query(
+                        format!(
+                            "rewriting {}.{object_id} to the target's ids of {matched}",
+                            table.table
+                        ),
+                        e,
+                    )
+                })?;
+            }
+        }
+        Ok(())
+    }
+
     /// Rewrites the staged references to matched tables to the target's ids.
     fn remap(&mut self, table: &ManifestTable, plan: &TablePlan) -> Result<()> {
-        let stage = sql::ident(plan.stage.as_deref().expect("remapped tables are staged"));
+        let stage_name = plan.stage.as_deref().expect("remapped tables are staged");
+        let stage = sql::ident(stage_name);
         for (column, target) in &plan.remap {
             let Some(map) = self.maps.get(target).map(|m| sql::ident(m)) else {
                 // The matched table comes later (a cycle): nothing to map yet.
@@ -439,6 +509,21 @@ impl<'a> PgSink<'a> {
                     e,
                 )
             })?;
+        }
+        // Matched rows are the target's own and stay as they are.
+        if !table.generic.is_empty() && plan.natural_key.is_empty() && self.any_matched() {
+            if self.if_exists == IfExists::Merge {
+                // Only the rows this load inserts are rewritten later.
+                let delete = format!(
+                    "DELETE FROM {stage} AS s USING {} AS t WHERE s.{key} = t.{key}",
+                    table.sql_name(),
+                    key = sql::ident(&table.primary_key)
+                );
+                self.tx()
+                    .batch_execute(&delete)
+                    .map_err(|e| Error::query(format!("merging table {}", table.table), e))?;
+            }
+            self.generic.push((table.clone(), stage_name.to_string()));
         }
         Ok(())
     }
@@ -532,7 +617,8 @@ impl<'a> PgSink<'a> {
                 return Err(Error::Schema {
                     table: outside,
                     message:
-                        "this table is not in the slice but references its tables and has rows: \
+                        "this table is not emptied (it is not in the slice, or the slice has no rows \
+                              for it) but references tables the load empties and has rows: \
                               --if-exists truncate would leave them pointing at nothing; empty it, \
                               or use --if-exists merge"
                             .into(),
@@ -636,12 +722,14 @@ impl Sink for PgSink<'_> {
         }
         self.plan_cycles(tables, &oids)?;
         let staged = self.if_exists != IfExists::Fail;
+        let any_matched = self.plans.values().any(|p| !p.natural_key.is_empty());
         for (i, table) in tables.iter().enumerate() {
             let plan = self.plans.entry(table.table.clone()).or_default();
             if staged
                 || !plan.null_first.is_empty()
                 || !plan.natural_key.is_empty()
                 || !plan.remap.is_empty()
+                || (!table.generic.is_empty() && any_matched)
             {
                 plan.stage = Some(format!("dataslicer_stage_{i}"));
             }
@@ -734,6 +822,10 @@ impl Sink for PgSink<'_> {
 }
 
 impl PgSink<'_> {
+    fn any_matched(&self) -> bool {
+        !self.maps.is_empty() || self.plans.values().any(|p| !p.natural_key.is_empty())
+    }
+
     fn is_matched(&self, table: &str) -> bool {
         self.plans
             .get(table)
@@ -781,6 +873,9 @@ impl PgSink<'_> {
             for table in std::mem::take(&mut self.pending) {
                 self.apply(&table)?;
             }
+        }
+        for (table, stage) in std::mem::take(&mut self.generic) {
+            self.remap_generic(&table, &stage)?;
         }
         for statement in std::mem::take(&mut self.after) {
             self.tx()
