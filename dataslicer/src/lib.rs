@@ -162,11 +162,14 @@
 extern crate self as dataslicer;
 
 pub mod cli;
+pub mod connect;
 pub mod error;
 mod export;
 pub mod fake;
+pub mod interrupt;
 pub mod job;
 pub mod keys;
+pub mod location;
 pub mod manifest;
 pub mod model;
 pub mod plan;
@@ -182,9 +185,11 @@ pub mod sql;
 #[path = "private.rs"]
 pub mod __private;
 
+pub use connect::connect;
 pub use error::{Error, Result};
 pub use fake::Locale;
 pub use job::{Filter, ImportJob, Param};
+pub use location::Location;
 pub use manifest::Manifest;
 pub use model::{
     Column, ColumnRead, ColumnType, Fake, FakeFn, FakeKind, ForeignKey, Importer, KeyKind, KeyType,
@@ -192,7 +197,6 @@ pub use model::{
 };
 pub use run::{Options, download, load, slice};
 pub use sink::{DirSink, IfExists, PgSink, Sink};
-pub use source::postgres::connect;
 pub use source::{DirSource, PgSource, Source};
 
 #[cfg(feature = "derive")]

@@ -72,7 +72,7 @@ pub fn slice(
     if result.is_err() {
         sink.abandon();
     }
-    result
+    result.map_err(crate::interrupt::explain)
 }
 
 fn slice_inner(
@@ -83,11 +83,7 @@ fn slice_inner(
 ) -> Result<Manifest> {
     let plan = Plan::new(jobs)?;
     let progress = Progress::new(options.progress);
-    let checked = plan
-        .tables
-        .iter()
-        .map(|t| source.check(t.model))
-        .collect::<Result<Vec<_>>>()?;
+    let checked = check_all(source, &plan)?;
     let mut fakers = plan
         .tables
         .iter()
@@ -117,6 +113,7 @@ fn slice_inner(
         }
     }
     for ((&id, fakers), entry) in plan.load_order.iter().zip(fakers).zip(&mut tables) {
+        crate::interrupt::check()?;
         progress.message(&format!("writing {}", entry.table));
         let mut writer = sink.table(entry)?;
         export_table(
@@ -134,6 +131,7 @@ fn slice_inner(
         entry.rows = rows;
         entry.sha256 = sha256;
     }
+    crate::interrupt::check()?;
     let description = source.description();
     source.finish()?;
     let manifest = Manifest {
@@ -147,6 +145,25 @@ fn slice_inner(
     sink.finish(&manifest)?;
     progress.finish();
     Ok(manifest)
+}
+
+/// Checks every table's model against the source; every table's problems
+/// are reported together, in one error.
+fn check_all(source: &mut dyn Source, plan: &Plan) -> Result<Vec<crate::schema::Checked>> {
+    let mut checked = Vec::with_capacity(plan.tables.len());
+    let mut problems = Vec::new();
+    for table in &plan.tables {
+        match source.check(table.model) {
+            Ok(c) => checked.push(c),
+            Err(e @ (Error::Schema { .. } | Error::Manifest { .. })) => problems.push(e),
+            Err(e) => return Err(e),
+        }
+    }
+    match problems.len() {
+        0 => Ok(checked),
+        1 => Err(problems.pop().expect("one problem")),
+        _ => Err(Error::Several(problems)),
+    }
 }
 
 /// Loads a slice directory into PostgreSQL exactly as it is (no sampling, no
@@ -165,21 +182,35 @@ pub fn load(dir: impl AsRef<Path>, client: &mut Client, if_exists: IfExists) -> 
             let mut writer = sink.table(table)?;
             let mut buf = vec![0u8; 1 << 16];
             loop {
+                crate::interrupt::check()?;
                 let n = reader.read(&mut buf).map_err(|e| Error::io(&path, e))?;
                 if n == 0 {
                     break;
                 }
                 writer.write(&buf[..n])?;
             }
-            writer.finish()?;
+            let (rows, _) = writer.finish()?;
+            // The directory was checked when opened; this catches a file
+            // changed since.
+            if rows != table.rows {
+                return Err(Error::Manifest {
+                    path: path.clone(),
+                    message: format!(
+                        "table {}: {} rows were sent, the manifest says {}: the file changed \
+                         while it was loaded",
+                        table.table, rows, table.rows
+                    ),
+                });
+            }
             sink.table_done(table)?;
         }
+        crate::interrupt::check()?;
         sink.finish(&manifest)
     })();
     if result.is_err() {
         sink.abandon();
     }
-    result.map(|()| manifest)
+    result.map(|()| manifest).map_err(crate::interrupt::explain)
 }
 
 /// Reads past the header record (which may, in principle, hold quoted line
