@@ -108,6 +108,28 @@ pub fn pg_dump_schema(url: &str) -> String {
     strip_meta_commands(&String::from_utf8_lossy(&output.stdout))
 }
 
+/// The rows of the database at `url`, sequences' values included, as
+/// `pg_dump --data-only --no-owner --no-privileges` prints them, less psql
+/// meta-commands: two dumps compare equal when the data is the same.
+///
+/// # Panics
+///
+/// As [`pg_dump_schema`].
+pub fn pg_dump_data(url: &str) -> String {
+    let dumped = find_program("pg_dump").and_then(|pg_dump| {
+        let mut command = Command::new(pg_dump);
+        command
+            .args(["--data-only", "--no-owner", "--no-privileges", "--dbname"])
+            .arg(url)
+            .env("PGCONNECT_TIMEOUT", "10");
+        run(&mut command, "pg_dump")
+    });
+    let output = dumped.unwrap_or_else(|e| {
+        panic!("dataslicer_dev: could not dump the data with pg_dump (install PostgreSQL's client programs): {e}")
+    });
+    strip_meta_commands(&String::from_utf8_lossy(&output.stdout))
+}
+
 /// `sql` without its psql meta-command lines (those starting with a backslash).
 fn strip_meta_commands(sql: &str) -> String {
     sql.lines()

@@ -149,3 +149,27 @@ fn install_once() -> Result<()> {
 fn install_once() -> Result<()> {
     Ok(())
 }
+
+/// For the reliability tests, which kill or signal a run at chosen points:
+/// with `DATASLICER_TEST_PAUSE=POINT:FILE` in the environment, a run that
+/// reaches `POINT` (`table`: before each table is written; `renamed-old`,
+/// `renamed-new`: after each rename of a slice replacement) creates `FILE`
+/// and waits until it is removed. Without the variable it costs one lookup.
+pub(crate) fn pause_point(point: &str) {
+    let Some(spec) = std::env::var_os("DATASLICER_TEST_PAUSE") else {
+        return;
+    };
+    let spec = spec.to_string_lossy();
+    let Some((wanted, file)) = spec.split_once(':') else {
+        return;
+    };
+    if wanted != point {
+        return;
+    }
+    let file = std::path::Path::new(file);
+    if std::fs::File::create(file).is_ok() {
+        while file.exists() {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+}

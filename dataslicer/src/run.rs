@@ -175,6 +175,7 @@ pub fn load(dir: impl AsRef<Path>, client: &mut Client, if_exists: IfExists) -> 
     let result = (|| {
         sink.begin(&manifest.tables)?;
         for table in &manifest.tables {
+            crate::interrupt::pause_point("table");
             let path = source.path().join(&table.file);
             let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
             let mut reader = std::io::BufReader::with_capacity(1 << 16, file);

@@ -113,10 +113,10 @@ impl DirSink {
                 fs::remove_dir_all(old).map_err(|e| Error::io(old, e))?;
             }
             fs::rename(&self.dest, old).map_err(|e| Error::io(&self.dest, e))?;
-            pause("DATASLICER_TEST_PAUSE_AFTER_FIRST_RENAME");
+            crate::interrupt::pause_point("renamed-old");
             fs::rename(&self.tmp, &self.dest).map_err(|e| Error::io(&self.dest, e))?;
             sync_dir(&parent)?;
-            pause("DATASLICER_TEST_PAUSE_AFTER_SECOND_RENAME");
+            crate::interrupt::pause_point("renamed-new");
             fs::remove_dir_all(old).map_err(|e| Error::io(old, e))?;
         } else {
             fs::rename(&self.tmp, &self.dest).map_err(|e| Error::io(&self.dest, e))?;
@@ -136,6 +136,7 @@ impl Sink for DirSink {
     }
 
     fn table<'s>(&'s mut self, table: &ManifestTable) -> Result<Box<dyn TableWriter + 's>> {
+        crate::interrupt::pause_point("table");
         let mut file = DirSink::table(self, &table.file)?;
         file.table = table.table.clone();
         file.header(&table.columns)?;
@@ -181,21 +182,6 @@ fn sync_dir(dir: &Path) -> Result<()> {
     #[cfg(not(unix))]
     let _ = dir;
     Ok(())
-}
-
-/// For the reliability tests: waits where the environment variable says (a
-/// file is created at its value and the run waits for it to disappear), so
-/// that a test can kill the process at a chosen point. Unset, costs nothing.
-fn pause(variable: &str) {
-    let Some(flag) = std::env::var_os(variable) else {
-        return;
-    };
-    let flag = PathBuf::from(flag);
-    if File::create(&flag).is_ok() {
-        while flag.exists() {
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-    }
 }
 
 /// A leftover beside a slice: `.NAME.tmp-PID-N` or `.NAME.old-PID-N`.
