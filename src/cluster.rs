@@ -204,7 +204,9 @@ impl Cluster {
             fs::write(&pwfile, password).map_err(|e| format!("{}: {e}", pwfile.display()))?;
             if as_root {
                 run(
-                    Command::new("chown").arg(format!("{SUPERUSER}:")).arg(&pwfile),
+                    Command::new("chown")
+                        .arg(format!("{SUPERUSER}:"))
+                        .arg(&pwfile),
                     "chown",
                 )?;
             }

@@ -172,6 +172,24 @@ pub fn pg(error: &postgres::Error) -> String {
     out
 }
 
+/// An I/O error's message with its causes; a driver error inside it (a
+/// COPY stream that broke) with everything the server said.
+pub fn io_message(error: &std::io::Error) -> String {
+    if let Some(pg_error) = error
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<postgres::Error>())
+    {
+        return pg(pg_error);
+    }
+    let mut out = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        out.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    out
+}
+
 impl Error {
     /// A query error with a context naming the table.
     pub fn query(context: impl Into<String>, source: postgres::Error) -> Self {

@@ -33,8 +33,13 @@ fn pg_variables_fill_host_port_user_database_password_and_sslmode() {
         settings.to_string(),
         format!("postgres://postgres@127.0.0.1:{port}/{}", db.name)
     );
-    let mut client = settings.connect().expect("connects from the environment alone");
-    assert_eq!(current_user(&mut client), ("postgres".into(), db.name.clone()));
+    let mut client = settings
+        .connect()
+        .expect("connects from the environment alone");
+    assert_eq!(
+        current_user(&mut client),
+        ("postgres".into(), db.name.clone())
+    );
 }
 
 #[test]
@@ -89,7 +94,8 @@ fn a_password_file_others_may_read_is_ignored_and_the_error_says_why() {
     let error = settings(&conn, &[("PGPASSFILE", file.to_str().unwrap())])
         .unwrap()
         .connect()
-        .err().expect("the file is not read")
+        .err()
+        .expect("the file is not read")
         .to_string();
     assert!(
         error.contains("group or world access") && error.contains("chmod 0600"),
@@ -101,9 +107,20 @@ fn a_password_file_others_may_read_is_ignored_and_the_error_says_why() {
 #[test]
 fn without_any_password_the_error_says_where_one_can_come_from() {
     let server = tls_server();
-    let conn = format!("host=127.0.0.1 port={} user=postgres sslmode=require", server.port());
-    let error = settings(&conn, &[]).unwrap().connect().err().expect("no password").to_string();
-    assert!(error.contains("PGPASSWORD") && error.contains(".pgpass"), "{error}");
+    let conn = format!(
+        "host=127.0.0.1 port={} user=postgres sslmode=require",
+        server.port()
+    );
+    let error = settings(&conn, &[])
+        .unwrap()
+        .connect()
+        .err()
+        .expect("no password")
+        .to_string();
+    assert!(
+        error.contains("PGPASSWORD") && error.contains(".pgpass"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -131,9 +148,17 @@ fn the_command_line_takes_the_password_from_pgpass_for_slice_and_load() {
         server.port(),
         target.name
     );
-    let slice = output(shop(&home.path(""), &["slice", "--from", &from, "--to", out.to_str().unwrap()], &[]));
+    let slice = output(shop(
+        &home.path(""),
+        &["slice", "--from", &from, "--to", out.to_str().unwrap()],
+        &[],
+    ));
     assert!(slice.status.success(), "{}", text(&slice));
-    let load = output(shop(&home.path(""), &["load", "--from", out.to_str().unwrap(), "--to", &to], &[]));
+    let load = output(shop(
+        &home.path(""),
+        &["load", "--from", out.to_str().unwrap(), "--to", &to],
+        &[],
+    ));
     assert!(load.status.success(), "{}", text(&load));
     assert!(
         String::from_utf8_lossy(&load.stdout).contains(&format!(

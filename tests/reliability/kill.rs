@@ -37,7 +37,10 @@ pub fn wait_for(flag: &Path, child: &mut Child) {
         if let Ok(Some(status)) = child.try_wait() {
             panic!("the run ended ({status}) before reaching its pause point");
         }
-        assert!(start.elapsed() < Duration::from_secs(120), "no pause point reached");
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "no pause point reached"
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
 }
@@ -51,7 +54,15 @@ fn seed_of(dir: &Path) -> u64 {
 }
 
 fn slice_args<'a>(url: &'a str, dest: &'a Path, seed: &'a str) -> Vec<&'a str> {
-    vec!["slice", "--from", url, "--to", dest.to_str().unwrap(), "--seed", seed]
+    vec![
+        "slice",
+        "--from",
+        url,
+        "--to",
+        dest.to_str().unwrap(),
+        "--seed",
+        seed,
+    ]
 }
 
 #[test]
@@ -59,21 +70,38 @@ fn a_replacement_killed_after_either_rename_leaves_the_new_complete_slice() {
     let source = shop_source("kill_rename", 300);
     let home = Scratch::new("kill-rename");
     let dest = home.path("slice");
-    let first = output(&mut shop(&home.path(""), &slice_args(source.url(), &dest, "1"), &[]));
+    let first = output(&mut shop(
+        &home.path(""),
+        &slice_args(source.url(), &dest, "1"),
+        &[],
+    ));
     assert!(first.status.success(), "{}", text(&first));
     for (seed, point) in [("2", "renamed-old"), ("3", "renamed-new")] {
         let flag = home.path("flag");
-        let mut child = spawn(&home.path(""), &slice_args(source.url(), &dest, seed), Some((point, &flag)));
+        let mut child = spawn(
+            &home.path(""),
+            &slice_args(source.url(), &dest, seed),
+            Some((point, &flag)),
+        );
         wait_for(&flag, &mut child);
         child.kill().unwrap();
         child.wait().unwrap();
         std::fs::remove_file(&flag).unwrap();
         if point == "renamed-old" {
-            assert!(!dest.exists(), "killed between the renames, no slice is in place");
+            assert!(
+                !dest.exists(),
+                "killed between the renames, no slice is in place"
+            );
         }
-        assert_eq!(seed_of(&dest), seed.parse::<u64>().unwrap(), "the new slice is put in place");
         assert_eq!(
-            dataslicer_dev::entries(&home.path("")).into_iter().collect::<Vec<_>>(),
+            seed_of(&dest),
+            seed.parse::<u64>().unwrap(),
+            "the new slice is put in place"
+        );
+        assert_eq!(
+            dataslicer_dev::entries(&home.path(""))
+                .into_iter()
+                .collect::<Vec<_>>(),
             ["slice"],
             "no leftovers beside the slice"
         );
@@ -85,11 +113,19 @@ fn an_export_killed_while_writing_or_at_any_moment_leaves_the_old_or_new_complet
     let source = shop_source("kill_export", 600);
     let home = Scratch::new("kill-export");
     let dest = home.path("slice");
-    let first = output(&mut shop(&home.path(""), &slice_args(source.url(), &dest, "1"), &[]));
+    let first = output(&mut shop(
+        &home.path(""),
+        &slice_args(source.url(), &dest, "1"),
+        &[],
+    ));
     assert!(first.status.success(), "{}", text(&first));
     // While the first table is written.
     let flag = home.path("flag");
-    let mut child = spawn(&home.path(""), &slice_args(source.url(), &dest, "2"), Some(("table", &flag)));
+    let mut child = spawn(
+        &home.path(""),
+        &slice_args(source.url(), &dest, "2"),
+        Some(("table", &flag)),
+    );
     wait_for(&flag, &mut child);
     child.kill().unwrap();
     child.wait().unwrap();
@@ -100,7 +136,11 @@ fn an_export_killed_while_writing_or_at_any_moment_leaves_the_old_or_new_complet
     for delay in [20, 80, 200, 400, 700, 1200] {
         let next = seed + 1;
         let seed_text = next.to_string();
-        let mut child = spawn(&home.path(""), &slice_args(source.url(), &dest, &seed_text), None);
+        let mut child = spawn(
+            &home.path(""),
+            &slice_args(source.url(), &dest, &seed_text),
+            None,
+        );
         std::thread::sleep(Duration::from_millis(delay));
         child.kill().unwrap();
         let finished = child.wait().unwrap().success();
@@ -115,7 +155,9 @@ fn an_export_killed_while_writing_or_at_any_moment_leaves_the_old_or_new_complet
         seed = found;
     }
     assert_eq!(
-        dataslicer_dev::entries(&home.path("")).into_iter().collect::<Vec<_>>(),
+        dataslicer_dev::entries(&home.path(""))
+            .into_iter()
+            .collect::<Vec<_>>(),
         ["slice"]
     );
 }
@@ -127,7 +169,11 @@ fn a_load_killed_or_failed_leaves_the_target_identical_sequences_included() {
     let home = Scratch::new("kill-load");
     let (a, b) = (home.path("a"), home.path("b"));
     for (dir, seed) in [(&a, "1"), (&b, "2")] {
-        let run = output(&mut shop(&home.path(""), &slice_args(source.url(), dir, seed), &[]));
+        let run = output(&mut shop(
+            &home.path(""),
+            &slice_args(source.url(), dir, seed),
+            &[],
+        ));
         assert!(run.status.success(), "{}", text(&run));
     }
     let load = |dir: &Path| {
@@ -141,12 +187,23 @@ fn a_load_killed_or_failed_leaves_the_target_identical_sequences_included() {
             "truncate".into(),
         ]
     };
-    let first = output(&mut shop(&home.path(""), &load(&a).iter().map(String::as_str).collect::<Vec<_>>(), &[]));
-    assert!(first.status.success(), "{}", text(&first));
-    let before = pg_dump_data(target.url());
-    assert!(before.contains("setval"), "the dump holds the sequences");
+    let load_a = load(&a);
+    let load_a: Vec<&str> = load_a.iter().map(String::as_str).collect();
     let args = load(&b);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    // What the target holds after a complete load of each slice (loaded
+    // b, a, b, a: sequences never move backwards, so from then on they stay
+    // past the keys of both).
+    let mut dumps = Vec::new();
+    for args in [&args, &load_a, &args, &load_a] {
+        let run = output(&mut shop(&home.path(""), args, &[]));
+        assert!(run.status.success(), "{}", text(&run));
+        dumps.push(pg_dump_data(target.url()));
+    }
+    let before = dumps.pop().unwrap();
+    let after = dumps.pop().unwrap();
+    assert!(before.contains("setval"), "the dump holds the sequences");
+    assert_ne!(before, after);
     // Killed in the middle of its transaction, after the TRUNCATE.
     let flag = home.path("flag");
     let mut child = spawn(&home.path(""), &args, Some(("table", &flag)));
@@ -154,18 +211,22 @@ fn a_load_killed_or_failed_leaves_the_target_identical_sequences_included() {
     child.kill().unwrap();
     child.wait().unwrap();
     std::fs::remove_file(&flag).unwrap();
-    assert_eq!(pg_dump_data(target.url()), before, "killed mid-load");
-    // At moments spread over the load; one that finished is loaded again
-    // from the first slice so that every kill starts from the same target.
-    for delay in [10, 50, 120, 250, 500] {
+    assert_same_dump(&pg_dump_data(target.url()), &before, "killed mid-load");
+    // At moments spread over the load: the target holds the old data or,
+    // when the kill came after the commit, the new; then it is loaded back
+    // from the first slice, so that every kill starts from the same target.
+    for delay in [10, 50, 120, 250, 500, 800] {
         let mut child = spawn(&home.path(""), &args, None);
         std::thread::sleep(Duration::from_millis(delay));
         child.kill().unwrap();
-        if child.wait().unwrap().success() {
-            let again = output(&mut shop(&home.path(""), &load(&a).iter().map(String::as_str).collect::<Vec<_>>(), &[]));
-            assert!(again.status.success());
+        child.wait().unwrap();
+        let now = pg_dump_data(target.url());
+        if now == after {
+            let again = output(&mut shop(&home.path(""), &load_a, &[]));
+            assert!(again.status.success(), "{}", text(&again));
+        } else {
+            assert_same_dump(&now, &before, &format!("killed at {delay} ms"));
         }
-        assert_eq!(pg_dump_data(target.url()), before, "killed at {delay} ms");
     }
     // A load that fails on a bad value.
     let manifest_path = b.join("manifest.json");
@@ -190,9 +251,42 @@ fn a_load_killed_or_failed_leaves_the_target_identical_sequences_included() {
         .map(|b| format!("{b:02x}"))
         .collect::<String>()
         .into();
-    std::fs::write(&manifest_path, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
+    std::fs::write(
+        &manifest_path,
+        serde_json::to_vec_pretty(&manifest).unwrap(),
+    )
+    .unwrap();
     let failed = output(&mut shop(&home.path(""), &args, &[]));
     assert_eq!(failed.status.code(), Some(1), "{}", text(&failed));
-    assert!(String::from_utf8_lossy(&failed.stderr).contains("line 2"), "{}", text(&failed));
-    assert_eq!(pg_dump_data(target.url()), before, "a failed load");
+    assert!(
+        String::from_utf8_lossy(&failed.stderr).contains("line 2"),
+        "{}",
+        text(&failed)
+    );
+    assert_same_dump(&pg_dump_data(target.url()), &before, "a failed load");
+}
+
+/// Asserts two dumps are equal, showing the first lines that differ (not
+/// the whole dump).
+pub fn assert_same_dump(actual: &str, expected: &str, what: &str) {
+    if actual == expected {
+        return;
+    }
+    let differ: Vec<String> = actual
+        .lines()
+        .zip(expected.lines())
+        .filter(|(a, e)| a != e)
+        .take(5)
+        .map(|(a, e)| format!("  now:    {}\n  before: {}", short(a), short(e)))
+        .collect();
+    panic!(
+        "{what}: the target changed ({} lines now, {} before):\n{}",
+        actual.lines().count(),
+        expected.lines().count(),
+        differ.join("\n")
+    );
+}
+
+fn short(line: &str) -> String {
+    line.chars().take(160).collect()
 }

@@ -116,13 +116,25 @@ fn no_form_of_a_target_string_shows_its_password_in_success_or_failure() {
     let home = dataslicer_dev::Scratch::new("secrets-target");
     let out = home.path("slice");
     let from = format!("{} sslmode=disable", server.admin(&source.name));
-    let made = output(shop(&home.path(""), &["slice", "--from", &from, "--to", out.to_str().unwrap()], &[]));
+    let made = output(shop(
+        &home.path(""),
+        &["slice", "--from", &from, "--to", out.to_str().unwrap()],
+        &[],
+    ));
     assert!(made.status.success(), "{}", text(&made));
     for (what, to) in good_forms(server.port(), &target.name) {
         for command in ["load", "slice"] {
             let run = output(shop(
                 &home.path(""),
-                &[command, "--from", out.to_str().unwrap(), "--to", &to, "--if-exists", "truncate"],
+                &[
+                    command,
+                    "--from",
+                    out.to_str().unwrap(),
+                    "--to",
+                    &to,
+                    "--if-exists",
+                    "truncate",
+                ],
                 &[],
             ));
             assert!(run.status.success(), "{command} {what}: {}", text(&run));
@@ -136,13 +148,19 @@ fn no_form_of_a_target_string_shows_its_password_in_success_or_failure() {
                 &[command, "--from", out.to_str().unwrap(), "--to", &to],
                 &[],
             ));
-            assert!(!run.status.success(), "{command} {what} must fail: {}", text(&run));
+            assert!(
+                !run.status.success(),
+                "{command} {what} must fail: {}",
+                text(&run)
+            );
             assert_no_secret(what, &text(&run), &home.path(""));
         }
     }
     // Nothing but the slice was created: no directory named after a URL.
     assert_eq!(
-        dataslicer_dev::entries(&home.path("")).into_iter().collect::<Vec<_>>(),
+        dataslicer_dev::entries(&home.path(""))
+            .into_iter()
+            .collect::<Vec<_>>(),
         ["slice"]
     );
 }

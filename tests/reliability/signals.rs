@@ -40,7 +40,11 @@ fn ctrl_c_during_an_export_removes_the_partial_directory_and_keeps_the_old_slice
         ]
     };
     let first: Vec<String> = args("1");
-    let run = output(shop(&home.path(""), &first.iter().map(String::as_str).collect::<Vec<_>>(), &[]));
+    let run = output(shop(
+        &home.path(""),
+        &first.iter().map(String::as_str).collect::<Vec<_>>(),
+        &[],
+    ));
     assert!(run.status.success(), "{}", text(&run));
     let second = args("2");
     let second: Vec<&str> = second.iter().map(String::as_str).collect();
@@ -58,7 +62,9 @@ fn ctrl_c_during_an_export_removes_the_partial_directory_and_keeps_the_old_slice
         let manifest = dataslicer::DirSource::open(&dest).expect("the old slice is intact");
         assert_eq!(manifest.manifest().seed, 1);
         assert_eq!(
-            dataslicer_dev::entries(&home.path("")).into_iter().collect::<Vec<_>>(),
+            dataslicer_dev::entries(&home.path(""))
+                .into_iter()
+                .collect::<Vec<_>>(),
             ["slice"],
             "the partial directory is removed"
         );
@@ -69,12 +75,19 @@ fn ctrl_c_during_an_export_removes_the_partial_directory_and_keeps_the_old_slice
 fn sigterm_during_a_load_rolls_it_back() {
     let source = shop_source("sigterm_load", 200);
     let target = TestDb::create_from_schema_of("sigterm_load_target", &source);
-    target.execute("INSERT INTO django_site (id, domain, name) VALUES (99, 'kept.example', 'kept')");
+    target
+        .execute("INSERT INTO django_site (id, domain, name) VALUES (99, 'kept.example', 'kept')");
     let home = Scratch::new("sigterm-load");
     let dir = home.path("slice");
     let run = output(shop(
         &home.path(""),
-        &["slice", "--from", source.url(), "--to", dir.to_str().unwrap()],
+        &[
+            "slice",
+            "--from",
+            source.url(),
+            "--to",
+            dir.to_str().unwrap(),
+        ],
         &[],
     ));
     assert!(run.status.success(), "{}", text(&run));
@@ -82,7 +95,15 @@ fn sigterm_during_a_load_rolls_it_back() {
     let flag = home.path("flag");
     let mut child = spawn(
         &home.path(""),
-        &["load", "--from", dir.to_str().unwrap(), "--to", target.url(), "--if-exists", "truncate"],
+        &[
+            "load",
+            "--from",
+            dir.to_str().unwrap(),
+            "--to",
+            target.url(),
+            "--if-exists",
+            "truncate",
+        ],
         Some(("table", &flag)),
     );
     wait_for(&flag, &mut child);
@@ -92,7 +113,11 @@ fn sigterm_during_a_load_rolls_it_back() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(143), "{}", text(&out));
     assert!(one_line(&out.stderr).contains("SIGTERM"));
-    assert_eq!(pg_dump_data(target.url()), before, "the load was rolled back");
+    super::kill::assert_same_dump(
+        &pg_dump_data(target.url()),
+        &before,
+        "the load was rolled back",
+    );
 }
 
 #[test]

@@ -34,10 +34,14 @@ fn a_silent_server_is_an_error_naming_it_within_the_connect_timeout() {
             "host=127.0.0.1 port={port} user=u dbname=d password=hunter2 sslmode={mode} connect_timeout=2"
         );
         let error = dataslicer::connect(&conn)
-            .err().expect("a silent server cannot be connected to")
+            .err()
+            .expect("a silent server cannot be connected to")
             .to_string();
         let took = start.elapsed();
-        assert!(took < Duration::from_secs(6), "sslmode={mode}: took {took:?}");
+        assert!(
+            took < Duration::from_secs(6),
+            "sslmode={mode}: took {took:?}"
+        );
         assert!(
             error.contains(&format!("127.0.0.1:{port}")) && error.contains("connect_timeout"),
             "sslmode={mode}: {error}"

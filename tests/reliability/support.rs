@@ -47,14 +47,22 @@ pub fn pki() -> Pki {
 
     let server_key = KeyPair::generate().expect("server key");
     let mut server = CertificateParams::new(vec!["localhost".to_string()]).expect("server params");
-    server.distinguished_name.push(DnType::CommonName, "localhost");
+    server
+        .distinguished_name
+        .push(DnType::CommonName, "localhost");
     server.subject_alt_names = vec![SanType::DnsName("localhost".try_into().unwrap())];
-    let server_cert = server.signed_by(&server_key, &issuer).expect("server certificate");
+    let server_cert = server
+        .signed_by(&server_key, &issuer)
+        .expect("server certificate");
 
     let client_key = KeyPair::generate().expect("client key");
     let mut client = CertificateParams::new(Vec::<String>::new()).expect("client params");
-    client.distinguished_name.push(DnType::CommonName, CERT_USER);
-    let client_cert = client.signed_by(&client_key, &issuer).expect("client certificate");
+    client
+        .distinguished_name
+        .push(DnType::CommonName, CERT_USER);
+    let client_cert = client
+        .signed_by(&client_key, &issuer)
+        .expect("client certificate");
     Pki {
         ca: ca.pem(),
         server_cert: server_cert.pem(),
@@ -67,7 +75,10 @@ pub fn pki() -> Pki {
 /// A CA that signed nothing the server holds.
 pub fn other_ca() -> String {
     let key = KeyPair::generate().expect("key");
-    ca_params("another CA").self_signed(&key).expect("certificate").pem()
+    ca_params("another CA")
+        .self_signed(&key)
+        .expect("certificate")
+        .pem()
 }
 
 /// The TLS server: `ssl = on`, a `pg_hba.conf` of `hostssl` lines only
@@ -167,8 +178,16 @@ pub fn tls_server() -> &'static TlsServer {
             )),
             superuser_password: Some(PASSWORD.into()),
             files: vec![
-                ("server.crt".into(), pki.server_cert.clone().into_bytes(), 0o644),
-                ("server.key".into(), pki.server_key.clone().into_bytes(), 0o600),
+                (
+                    "server.crt".into(),
+                    pki.server_cert.clone().into_bytes(),
+                    0o644,
+                ),
+                (
+                    "server.key".into(),
+                    pki.server_key.clone().into_bytes(),
+                    0o600,
+                ),
                 ("ca.crt".into(), pki.ca.clone().into_bytes(), 0o644),
             ],
         };
@@ -208,7 +227,11 @@ pub fn shop_binary() -> PathBuf {
         .and_then(|deps| deps.parent())
         .expect("target/<profile>/deps");
     let binary = dir.join("examples").join("shop");
-    assert!(binary.exists(), "{} is missing: run the tests with cargo test", binary.display());
+    assert!(
+        binary.exists(),
+        "{} is missing: run the tests with cargo test",
+        binary.display()
+    );
     binary
 }
 
@@ -248,15 +271,24 @@ pub fn text(output: &Output) -> String {
 /// contents) holds the password or a piece of it.
 pub fn assert_no_secret(what: &str, shown: &str, dir: &Path) {
     for piece in std::iter::once(&PASSWORD).chain(PASSWORD_PIECES) {
-        assert!(!shown.contains(piece), "{what}: `{piece}` shows in:\n{shown}");
+        assert!(
+            !shown.contains(piece),
+            "{what}: `{piece}` shows in:\n{shown}"
+        );
     }
     for path in walk(dir) {
         let name = path.to_string_lossy();
         let bytes = std::fs::read(&path).unwrap_or_default();
         let content = String::from_utf8_lossy(&bytes);
         for piece in std::iter::once(&PASSWORD).chain(PASSWORD_PIECES) {
-            assert!(!name.contains(piece), "{what}: `{piece}` in the file name {name}");
-            assert!(!content.contains(piece), "{what}: `{piece}` in the file {name}");
+            assert!(
+                !name.contains(piece),
+                "{what}: `{piece}` in the file name {name}"
+            );
+            assert!(
+                !content.contains(piece),
+                "{what}: `{piece}` in the file {name}"
+            );
         }
     }
 }

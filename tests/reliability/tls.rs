@@ -34,7 +34,10 @@ fn ssl_in_use(client: &mut postgres::Client) -> bool {
 #[test]
 fn require_encrypts_and_logs_in_with_the_password() {
     let server = tls_server();
-    let conn = format!("host=127.0.0.1 port={} user=postgres dbname=postgres sslmode=require", server.port());
+    let conn = format!(
+        "host=127.0.0.1 port={} user=postgres dbname=postgres sslmode=require",
+        server.port()
+    );
     let mut client = connect(&conn, &[("PGPASSWORD", PASSWORD)]).expect("sslmode=require connects");
     assert!(ssl_in_use(&mut client));
 }
@@ -68,7 +71,8 @@ fn verify_full_with_another_ca_fails_naming_the_root_certificate_file() {
         server.other_ca_file().display()
     );
     let error = connect(&conn, &[("PGPASSWORD", PASSWORD)])
-        .err().expect("another CA must not be trusted")
+        .err()
+        .expect("another CA must not be trusted")
         .to_string();
     assert!(
         error.contains("not signed by a CA of") && error.contains("other-ca.crt"),
@@ -89,7 +93,8 @@ fn verify_full_checks_the_host_name_and_verify_ca_does_not() {
         )
     };
     let error = connect(&conn("verify-full"), &[("PGPASSWORD", PASSWORD)])
-        .err().expect("the name does not match")
+        .err()
+        .expect("the name does not match")
         .to_string();
     assert!(error.contains("does not name 127.0.0.1"), "{error}");
     connect(&conn("verify-ca"), &[("PGPASSWORD", PASSWORD)]).expect("verify-ca checks only the CA");
@@ -98,9 +103,18 @@ fn verify_full_checks_the_host_name_and_verify_ca_does_not() {
 #[test]
 fn verify_modes_without_a_root_certificate_say_how_to_give_one() {
     let server = tls_server();
-    let conn = format!("host=localhost port={} user=postgres sslmode=verify-ca", server.port());
-    let error = connect(&conn, &[("PGPASSWORD", PASSWORD)]).err().expect("no root").to_string();
-    assert!(error.contains("sslrootcert") && error.contains("root.crt"), "{error}");
+    let conn = format!(
+        "host=localhost port={} user=postgres sslmode=verify-ca",
+        server.port()
+    );
+    let error = connect(&conn, &[("PGPASSWORD", PASSWORD)])
+        .err()
+        .expect("no root")
+        .to_string();
+    assert!(
+        error.contains("sslrootcert") && error.contains("root.crt"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -110,15 +124,21 @@ fn plaintext_is_refused_by_a_tls_only_server_with_a_clear_message() {
         "host=127.0.0.1 port={} user=postgres dbname=postgres sslmode=disable",
         server.port()
     );
-    let error = connect(&conn, &[("PGPASSWORD", PASSWORD)]).err().expect("plaintext").to_string();
+    let error = connect(&conn, &[("PGPASSWORD", PASSWORD)])
+        .err()
+        .expect("plaintext")
+        .to_string();
     assert!(
         error.contains("no encryption") && error.contains("refuses connections without TLS"),
         "{error}"
     );
     assert!(!error.contains("xyzzy"), "{error}");
     // sslmode=allow tries plaintext, then TLS.
-    connect(&conn.replace("disable", "allow"), &[("PGPASSWORD", PASSWORD)])
-        .expect("allow falls back to TLS");
+    connect(
+        &conn.replace("disable", "allow"),
+        &[("PGPASSWORD", PASSWORD)],
+    )
+    .expect("allow falls back to TLS");
 }
 
 #[test]
@@ -133,7 +153,10 @@ fn a_client_certificate_logs_in_without_a_password() {
         server.files.path("client.key").display()
     );
     let mut client = connect(&conn, &[]).expect("the certificate is enough");
-    let user: String = client.query_one("SELECT current_user::text", &[]).unwrap().get(0);
+    let user: String = client
+        .query_one("SELECT current_user::text", &[])
+        .unwrap()
+        .get(0);
     assert_eq!(user, CERT_USER);
 }
 
@@ -158,7 +181,10 @@ fn the_shop_example_slices_and_loads_a_tls_only_server_configured_by_the_environ
     let source = server.database("tls_source", 300);
     let target = server.database("tls_target", 0);
     let schema = dataslicer_dev::pg_dump_schema(&server.admin(&source.name));
-    target.admin_client().batch_execute(&schema).expect("the schema");
+    target
+        .admin_client()
+        .batch_execute(&schema)
+        .expect("the schema");
     let home = dataslicer_dev::Scratch::new("tls-shop");
     let port = server.port().to_string();
     let ca = server.ca_file().display().to_string();
@@ -173,14 +199,26 @@ fn the_shop_example_slices_and_loads_a_tls_only_server_configured_by_the_environ
     let out = home.path("slice");
     let slice = output(shop(
         &home.path(""),
-        &["slice", "--from", &format!("dbname={}", source.name), "--to", out.to_str().unwrap(), "--seed", "3"],
+        &[
+            "slice",
+            "--from",
+            &format!("dbname={}", source.name),
+            "--to",
+            out.to_str().unwrap(),
+            "--seed",
+            "3",
+        ],
         &env,
     ));
     assert!(slice.status.success(), "{}", text(&slice));
     let target_url = format!("dbname={}", target.name);
     let mut load_env = env.to_vec();
     load_env.push(("TARGET_DATABASE_URL", target_url.as_str()));
-    let load = output(shop(&home.path(""), &["load", "--from", out.to_str().unwrap()], &load_env));
+    let load = output(shop(
+        &home.path(""),
+        &["load", "--from", out.to_str().unwrap()],
+        &load_env,
+    ));
     assert!(load.status.success(), "{}", text(&load));
     let customers: i64 = target
         .admin_client()
@@ -188,5 +226,9 @@ fn the_shop_example_slices_and_loads_a_tls_only_server_configured_by_the_environ
         .unwrap()
         .get(0);
     assert!(customers >= 100, "{customers} customers loaded");
-    assert_no_secret("slice and load", &format!("{}{}", text(&slice), text(&load)), &home.path(""));
+    assert_no_secret(
+        "slice and load",
+        &format!("{}{}", text(&slice), text(&load)),
+        &home.path(""),
+    );
 }

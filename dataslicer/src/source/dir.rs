@@ -472,7 +472,7 @@ fn scan(
             table: table.table.clone(),
             line: records.line(),
             column: String::new(),
-            message: e.to_string(),
+            message: crate::error::io_message(&e),
         })?;
         if !more {
             return Ok(());
