@@ -96,10 +96,7 @@ fn a_last_record_without_its_line_feed_is_counted_and_a_record_cut_short_is_refu
         },
         Some(declared),
     );
-    let error = DirSource::open(&dir)
-        .err()
-        .expect("a cut record")
-        .to_string();
+    let error = DirSource::open(&dir).expect_err("a cut record").to_string();
     assert!(
         error.contains("products_category")
             && error.contains(&format!("holds {} rows", declared + 1)),
@@ -134,7 +131,7 @@ fn invalid_utf8_is_refused_in_every_pair() {
         },
         None,
     );
-    let error = DirSource::open(&dir).err().expect("not UTF-8");
+    let error = DirSource::open(&dir).expect_err("not UTF-8");
     match &error {
         Error::Row {
             table,
@@ -173,7 +170,7 @@ fn invalid_utf8_is_refused_in_every_pair() {
     })();
     // The server itself refuses to hand these bytes out as UTF-8 (and the
     // directory sink would refuse them too, naming the column).
-    let error = result.err().expect("bytes that are not UTF-8").to_string();
+    let error = result.expect_err("bytes that are not UTF-8").to_string();
     assert!(
         error.contains("products_category") && error.contains("UTF8"),
         "{error}"
@@ -188,8 +185,7 @@ fn invalid_utf8_is_refused_in_every_pair() {
         let mut to = PgSink::begin(&mut target_client, IfExists::Fail)?;
         dataslicer::slice(&mut from, &mut to, &shop_models::jobs(), &options())
     })()
-    .err()
-    .expect("the target refuses bytes that are not UTF-8")
+    .expect_err("the target refuses bytes that are not UTF-8")
     .to_string();
     assert!(
         error.contains("products_category") && error.contains("UTF8"),
@@ -244,8 +240,7 @@ fn schema_problems_of_every_table_come_in_one_error() {
     );
     let home = Scratch::new("schema-all");
     let error = export(&source, &home.path("slice"))
-        .err()
-        .expect("two mismatches")
+        .expect_err("two mismatches")
         .to_string();
     assert!(
         error.contains("products_product")

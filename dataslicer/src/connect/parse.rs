@@ -134,12 +134,13 @@ impl ConnString {
                 None => return Err(bad(unknown_keyword(&key))),
             }
             // libpq expands a dbname that is itself a connection string.
-            if key == "dbname" && out.params.iter().all(|(k, _)| k != "dbname") {
-                if url_scheme(&value).is_some() || first_keyword(&value).is_some() {
-                    let inner = ConnString::parse(&value)?;
-                    out.params.extend(inner.params);
-                    continue;
-                }
+            if key == "dbname"
+                && out.params.iter().all(|(k, _)| k != "dbname")
+                && (url_scheme(&value).is_some() || first_keyword(&value).is_some())
+            {
+                let inner = ConnString::parse(&value)?;
+                out.params.extend(inner.params);
+                continue;
             }
             out.params.push((key, value));
         }

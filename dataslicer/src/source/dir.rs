@@ -464,7 +464,7 @@ fn scan(
     let mut first = true;
     let mut n = 0u64;
     loop {
-        if n % 4096 == 0 {
+        if n.is_multiple_of(4096) {
             crate::interrupt::check()?;
         }
         n += 1;
