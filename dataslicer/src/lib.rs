@@ -114,6 +114,15 @@
 //!   when complete: an interrupted run never leaves a directory that looks
 //!   like a slice.
 //!
+//! # Connecting
+//!
+//! [`connect()`] and every connection of the command line follow libpq's
+//! conventions: URLs and keyword/value strings, the `PG*` environment
+//! variables, `~/.pgpass`, and TLS (rustls: nothing to install) for every
+//! `sslmode`. The startup is bounded by a timeout (10 seconds by default), and
+//! a connection is only ever shown as `postgres://user@host:port/dbname`. See
+//! [`connect`](mod@connect) for the rules, [`interrupt`] for Ctrl-C.
+//!
 //! # Sources and targets
 //!
 //! [`download`] reads PostgreSQL and writes a slice directory. [`slice()`]

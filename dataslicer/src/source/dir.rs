@@ -374,6 +374,9 @@ fn verify_file(dir: &Path, table: &ManifestTable) -> Result<()> {
     let mut hash = Sha256::new();
     let mut counter = RecordCounter::default();
     let mut utf8 = Utf8Check::default();
+    // Reported after the SHA-256 and the row count: a damaged file is
+    // first of all not the file the manifest describes.
+    let mut utf8_error = None;
     let mut buf = vec![0u8; 1 << 16];
     loop {
         let n = file.read(&mut buf).map_err(|e| Error::io(&path, e))?;
@@ -381,21 +384,17 @@ fn verify_file(dir: &Path, table: &ManifestTable) -> Result<()> {
             break;
         }
         let chunk = &buf[..n];
-        let start = utf8.offset();
-        if let Err(at) = utf8.feed(chunk) {
-            return Err(not_utf8(table, &counter, &chunk[..(at - start) as usize]));
+        if utf8_error.is_none() {
+            let start = utf8.offset();
+            if let Err(at) = utf8.feed(chunk) {
+                utf8_error = Some(not_utf8(table, &counter, &chunk[..(at - start) as usize]));
+            }
         }
         hash.update(chunk);
         counter.feed(chunk);
     }
-    if utf8.finish().is_err() {
-        return Err(not_utf8(table, &counter, &[]));
-    }
-    if counter.in_quotes() {
-        return Err(bad(format!(
-            "table {}: {} ends inside a quoted field: the file is cut short",
-            table.table, table.file
-        )));
+    if utf8_error.is_none() && utf8.finish().is_err() {
+        utf8_error = Some(not_utf8(table, &counter, &[]));
     }
     let digest = crate::record::hex(&hash.finalize());
     if digest != table.sha256 {
@@ -412,6 +411,15 @@ fn verify_file(dir: &Path, table: &ManifestTable) -> Result<()> {
             counter.total().saturating_sub(1),
             table.rows
         )));
+    }
+    if counter.in_quotes() {
+        return Err(bad(format!(
+            "table {}: {} ends inside a quoted field: the file is cut short",
+            table.table, table.file
+        )));
+    }
+    if let Some(error) = utf8_error {
+        return Err(error);
     }
     let mut records = RecordReader::new(
         BufReader::new(File::open(&path).map_err(|e| Error::io(&path, e))?),
