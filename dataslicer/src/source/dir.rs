@@ -11,10 +11,10 @@ use crate::error::{Error, Result};
 use crate::job::Filter;
 use crate::keys::{Key, KeySet, Selection};
 use crate::manifest::{self, Manifest, ManifestTable};
-use crate::model::{ColumnRead, KeyKind, Model};
+use crate::model::{ColumnRead, GenericRelation, KeyKind, Model};
 use crate::record::{RecordCounter, RecordReader, Utf8Check};
 use crate::schema::Checked;
-use crate::source::{Found, Source};
+use crate::source::{ContentType, Found, KeyQuery, Source};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::fs::File;
@@ -70,17 +70,40 @@ impl DirSource {
             })
     }
 
+    /// A job's filter needs a server, unless the slice was written with the
+    /// same filter on that table: then every row it holds for the job passed
+    /// it already, and the filter is satisfied by construction.
     fn no_filter(&self, model: &Model, filter: Option<&Filter>) -> Result<()> {
-        match filter {
-            None => Ok(()),
-            Some(filter) => Err(Error::Jobs(format!(
-                "the job for table {} has a SQL filter (`{}`), but the source is the slice directory {}: \
-                 filters apply only to PostgreSQL sources; sample or restrict by foreign key instead",
-                model.table,
-                filter.sql,
-                self.path.display()
-            ))),
+        let Some(filter) = filter else {
+            return Ok(());
+        };
+        let (sql, params) = filter.signature();
+        let recorded = self.table(model)?.filter.as_ref();
+        if let Some(recorded) = recorded
+            && recorded.sql == sql
+            && recorded.params == params
+        {
+            return Ok(());
         }
+        let applied = match recorded {
+            Some(recorded) => format!(
+                "the slice was written with another filter on it (`{}`{})",
+                recorded.sql,
+                if recorded.params.is_empty() {
+                    String::new()
+                } else {
+                    format!(" with {}", recorded.params.join(", "))
+                }
+            ),
+            None => "the slice was written without a filter on it".to_string(),
+        };
+        Err(Error::Jobs(format!(
+            "the job for table {} has a SQL filter (`{}`), but the source is the slice directory {} and {applied}: \
+             other filters apply only to PostgreSQL sources; sample or restrict by foreign key instead",
+            model.table,
+            filter.sql,
+            self.path.display()
+        )))
     }
 
     /// One column's values, one per row in file order (read once, then kept).
@@ -159,29 +182,43 @@ impl Source for DirSource {
     fn select_keys(
         &mut self,
         model: &'static Model,
-        filter: Option<&Filter>,
-        restrict: Option<(&str, &KeySet)>,
-        parents: &[(&str, KeyKind)],
+        query: &KeyQuery<'_>,
         _batch_size: usize,
     ) -> Result<Found> {
-        self.no_filter(model, filter)?;
+        self.no_filter(model, query.filter)?;
         let kind = model.key_kind();
         let keys = self.keys(model)?;
-        let selected: Vec<bool> = match restrict {
-            None => keys.iter().map(Option::is_some).collect(),
-            Some((column, targets)) => self
-                .column(model, column)?
+        let mut selected: Vec<bool> = keys.iter().map(Option::is_some).collect();
+        let mut restricting: Vec<Option<Key>> = Vec::new();
+        if let Some((column, targets)) = query.restrict {
+            let values = self.column(model, column)?;
+            restricting = values
                 .iter()
-                .map(|value| value.as_deref().is_some_and(|v| targets.contains_text(v)))
-                .collect(),
-        };
-        let mut out = Found::new(kind, parents);
-        for (key, &chosen) in keys.iter().zip(&selected) {
-            if let (Some(key), true) = (key, chosen) {
-                insert_text(&mut out.keys, kind, key);
+                .map(|v| v.as_deref().and_then(|v| Key::parse(targets.kind(), v)))
+                .collect();
+            for (chosen, value) in selected.iter_mut().zip(&restricting) {
+                *chosen &= value.as_ref().is_some_and(|v| targets.contains(v));
             }
         }
-        for (i, &(column, parent_kind)) in parents.iter().enumerate() {
+        if let Some((column, wanted)) = query.equal {
+            let values = self.column(model, column)?;
+            for (chosen, value) in selected.iter_mut().zip(values) {
+                *chosen &= value.as_deref().and_then(|v| v.parse::<i64>().ok()) == Some(wanted);
+            }
+        }
+        let mut out = Found::new(kind, query.parents);
+        for (i, (key, &chosen)) in keys.iter().zip(&selected).enumerate() {
+            if let (Some(key), true) = (key, chosen) {
+                insert_text(&mut out.keys, kind, key);
+                if query.pairs
+                    && let (Some(key), Some(Some(value))) =
+                        (Key::parse(kind, key), restricting.get(i))
+                {
+                    out.pairs.push((key, value.clone()));
+                }
+            }
+        }
+        for (i, &(column, parent_kind)) in query.parents.iter().enumerate() {
             let values = self.column(model, column)?;
             for (value, &chosen) in values.iter().zip(&selected) {
                 if let (Some(value), true) = (value, chosen) {
@@ -234,6 +271,50 @@ impl Source for DirSource {
             out.push(set);
         }
         Ok(out)
+    }
+
+    fn generic_refs(
+        &mut self,
+        model: &'static Model,
+        relation: &GenericRelation,
+        keys: Option<&KeySet>,
+        _batch_size: usize,
+    ) -> Result<Vec<(i64, String)>> {
+        let row_keys = self.keys(model)?;
+        let types = self.column(model, relation.content_type)?.clone();
+        let ids = self.column(model, relation.object_id)?;
+        let mut out = std::collections::BTreeSet::new();
+        for ((key, ct), id) in row_keys.iter().zip(&types).zip(ids) {
+            let chosen = match (keys, key) {
+                (None, _) => true,
+                (Some(keys), Some(key)) => keys.contains_text(key),
+                (Some(_), None) => false,
+            };
+            if let (true, Some(ct), Some(id)) = (chosen, ct, id)
+                && let Ok(ct) = ct.parse::<i64>()
+            {
+                out.insert((ct, id.clone()));
+            }
+        }
+        Ok(out.into_iter().collect())
+    }
+
+    fn content_types(&mut self, model: &'static Model) -> Result<Vec<ContentType>> {
+        let ids = self.keys(model)?;
+        let apps = self.column(model, "app_label")?.clone();
+        let names = self.column(model, "model")?;
+        Ok(ids
+            .iter()
+            .zip(&apps)
+            .zip(names)
+            .filter_map(|((id, app), name)| {
+                Some(ContentType {
+                    id: id.as_deref()?.parse().ok()?,
+                    app_label: app.clone()?,
+                    model: name.clone()?,
+                })
+            })
+            .collect())
     }
 
     fn rows(
