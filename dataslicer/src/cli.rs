@@ -18,7 +18,7 @@
 //! `--from` and `--to` take a `postgres://` URL, a libpq keyword/value
 //! string or a directory (see [`Location`]); connections follow libpq's
 //! conventions, `PG*` variables and `~/.pgpass` included (see
-//! [`crate::connect`]), so no password needs to be on the command line.
+//! [`connect`](mod@crate::connect)), so no password needs to be on the command line.
 //! Without `--from`, `slice` reads `$DATABASE_URL`; without `--to`, `load`
 //! writes to `$TARGET_DATABASE_URL`.
 //!
@@ -333,8 +333,14 @@ impl<'a> App<'a> {
                 let plan = Plan::new(&jobs, &walk)?;
                 let mut out = format!("{}: tables in load order\n", self.name);
                 out.push_str(&plan.to_string());
-                if let Some(url) = &raw.from {
-                    let mut client = crate::connect::connect(url)?;
+                if let Some(from) = &raw.from {
+                    let Location::Postgres(settings) = Location::parse(from)? else {
+                        return Err(Error::Usage(format!(
+                            "plan --from {from}: give a database (a postgres:// URL or a \
+                             connection string) to check the plan against"
+                        )));
+                    };
+                    let mut client = settings.connect()?;
                     let mut source = PgSource::begin(&mut client)?;
                     let tables: Vec<_> = plan.tables.iter().map(|t| t.name()).collect();
                     let unmodelled: Vec<_> = source
