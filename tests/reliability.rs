@@ -18,7 +18,8 @@
 //!   `PGPASSFILE` and `passfile=` supply the password a URL leaves out; a
 //!   password file others may read is ignored and the error says why; with
 //!   no password at all the error says where one can come from; the command
-//!   line slices and loads with the password from `~/.pgpass` only.
+//!   line slices and loads with the password from `~/.pgpass` only; several
+//!   hosts are tried in turn, and every failure is named.
 //! - Secrets (`secrets`): for every form (a URL with the password as typed,
 //!   an `@`, a space and a quote in it; percent-encoded; `?password=`;
 //!   keywords with spaces around `=` and a quoted value) in success, and for
@@ -31,7 +32,8 @@
 //! - A silent server (`silent`): a listener that accepts and never answers
 //!   is an error naming host and port within the connect timeout, for
 //!   `disable`, `prefer` and `require`, and through the command line's
-//!   default timeout.
+//!   default timeout; `--statement-timeout` and `--lock-timeout` end a
+//!   statement or a lock wait that runs longer, with a clear error.
 //! - SIGKILL (`kill`): an export killed after either rename of a
 //!   replacement leaves the new complete slice in place once anything next
 //!   reads or writes there, and no leftovers; killed while writing, or at

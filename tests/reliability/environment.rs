@@ -170,3 +170,43 @@ fn the_command_line_takes_the_password_from_pgpass_for_slice_and_load() {
         text(&load)
     );
 }
+
+#[test]
+fn several_hosts_are_tried_in_turn_and_every_failure_is_named() {
+    let db = dataslicer_dev::TestDb::create("several_hosts");
+    let url = db.url().to_string();
+    let user = url
+        .trim_start_matches("postgres://")
+        .split('@')
+        .next()
+        .unwrap()
+        .to_string();
+    let rest = url.rsplit_once('@').unwrap().1;
+    let port: u16 = rest.split(['/', ':']).nth(1).unwrap().parse().unwrap();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let conn = format!(
+        "host=127.0.0.1,127.0.0.1 port={closed},{port} user={user} dbname={}",
+        db.name()
+    );
+    let mut client = settings(&conn, &[])
+        .unwrap()
+        .connect()
+        .expect("the second host answers");
+    assert_eq!(current_user(&mut client).1, db.name());
+    let both_closed = format!("host=127.0.0.1,localhost port={closed} user={user} dbname=x");
+    let error = settings(&both_closed, &[])
+        .unwrap()
+        .connect()
+        .err()
+        .expect("nobody listens")
+        .to_string();
+    assert!(
+        error.contains(&format!("127.0.0.1:{closed}"))
+            && error.contains(&format!("localhost:{closed}")),
+        "{error}"
+    );
+}

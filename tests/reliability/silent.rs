@@ -73,3 +73,77 @@ fn the_command_line_gives_up_on_a_silent_server_with_the_default_timeout() {
     assert!(stderr.contains(&format!("127.0.0.1:{port}")), "{stderr}");
     assert!(!home.path("slice").exists());
 }
+
+#[test]
+fn statement_and_lock_timeouts_limit_every_statement_and_lock_wait() {
+    let source = super::kill::shop_source("timeouts", 100);
+    let target = dataslicer_dev::TestDb::create_from_schema_of("timeouts_target", &source);
+    let home = dataslicer_dev::Scratch::new("timeouts");
+    let dir = home.path("slice");
+    // A statement limit far below what any query takes.
+    let run = super::support::output(super::support::shop(
+        &home.path(""),
+        &[
+            "slice",
+            "--from",
+            source.url(),
+            "--to",
+            dir.to_str().unwrap(),
+            "--statement-timeout",
+            "1ms",
+        ],
+        &[],
+    ));
+    assert_eq!(run.status.code(), Some(1), "{}", super::support::text(&run));
+    assert!(
+        String::from_utf8_lossy(&run.stderr).contains("statement timeout"),
+        "{}",
+        super::support::text(&run)
+    );
+    assert!(!dir.exists());
+    let run = super::support::output(super::support::shop(
+        &home.path(""),
+        &[
+            "slice",
+            "--from",
+            source.url(),
+            "--to",
+            dir.to_str().unwrap(),
+        ],
+        &[],
+    ));
+    assert!(run.status.success(), "{}", super::support::text(&run));
+    // A lock the load would wait for: held by another session.
+    let mut holder = target.client();
+    let mut tx = holder.transaction().unwrap();
+    tx.batch_execute("LOCK TABLE products_category IN ACCESS EXCLUSIVE MODE")
+        .unwrap();
+    let start = Instant::now();
+    let run = super::support::output(super::support::shop(
+        &home.path(""),
+        &[
+            "load",
+            "--from",
+            dir.to_str().unwrap(),
+            "--to",
+            target.url(),
+            "--if-exists",
+            "truncate",
+            "--lock-timeout",
+            "500ms",
+        ],
+        &[],
+    ));
+    assert!(
+        start.elapsed() < Duration::from_secs(15),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert_eq!(run.status.code(), Some(1), "{}", super::support::text(&run));
+    assert!(
+        String::from_utf8_lossy(&run.stderr).contains("lock timeout"),
+        "{}",
+        super::support::text(&run)
+    );
+    tx.rollback().unwrap();
+}
