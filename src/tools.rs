@@ -108,13 +108,12 @@ pub fn pg_dump_schema(url: &str) -> String {
     strip_meta_commands(&String::from_utf8_lossy(&output.stdout))
 }
 
-/// The rows of the database at `url`, sequences' values included, as
-/// `pg_dump --data-only --no-owner --no-privileges` prints them, less psql
-/// meta-commands: two dumps compare equal when the data is the same.
+/// `pg_dump --data-only` of the database at `url`: every row and every
+/// sequence's state, as SQL, to compare a database before and after.
 ///
 /// # Panics
 ///
-/// As [`pg_dump_schema`].
+/// When `pg_dump` cannot be found or fails; the message holds its error output.
 pub fn pg_dump_data(url: &str) -> String {
     let dumped = find_program("pg_dump").and_then(|pg_dump| {
         let mut command = Command::new(pg_dump);
@@ -125,7 +124,7 @@ pub fn pg_dump_data(url: &str) -> String {
         run(&mut command, "pg_dump")
     });
     let output = dumped.unwrap_or_else(|e| {
-        panic!("dataslicer_dev: could not dump the data with pg_dump (install PostgreSQL's client programs): {e}")
+        panic!("dataslicer_dev: could not dump data with pg_dump (install PostgreSQL's client programs): {e}")
     });
     strip_meta_commands(&String::from_utf8_lossy(&output.stdout))
 }
