@@ -53,6 +53,12 @@ pub fn requested() -> Option<i32> {
     }
 }
 
+/// Forgets a stop request, for a program that goes on after handling one
+/// (the next run would otherwise stop at once).
+pub fn reset() {
+    SIGNAL.store(0, Ordering::SeqCst);
+}
+
 /// `Err(Error::Interrupted)` once a stop was requested: called between
 /// chunks and tables.
 pub fn check() -> Result<()> {
