@@ -272,7 +272,8 @@ impl<'a> App<'a> {
                 Some(signal) => {
                     let name = if signal == 15 { "SIGTERM" } else { "SIGINT" };
                     eprintln!(
-                        "interrupted by {name}: stopped cleanly, nothing was written                          (a partial slice directory is removed, a load rolled back)"
+                        "interrupted by {name}: stopped cleanly, the destination is as it was \
+                         (a partial slice directory removed, a load rolled back)"
                     );
                     ExitCode::from((128 + signal.clamp(1, 127)) as u8)
                 }
