@@ -30,6 +30,7 @@ pub mod shop;
 mod table_file;
 mod tools;
 
+pub use cluster::{ClusterSetup, ThrowawayCluster};
 pub use db::{TestDb, TestRole, create_role};
 pub use scratch::{Scratch, entries};
 pub use server::{Server, server};

@@ -1054,6 +1054,7 @@ struct PgTableWriter<'t> {
 
 impl TableWriter for PgTableWriter<'_> {
     fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        crate::interrupt::check()?;
         self.hash.update(bytes);
         self.counter.feed(bytes);
         self.writer.write_all(bytes).map_err(|e| Error::Row {
@@ -1077,7 +1078,7 @@ impl TableWriter for PgTableWriter<'_> {
             .map_err(|e| copy_error(&table, &counter, e))?;
         written.set(counter.records);
         let digest = crate::record::hex(&hash.finalize());
-        Ok((counter.records, digest))
+        Ok((counter.total(), digest))
     }
 }
 
