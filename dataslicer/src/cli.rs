@@ -41,8 +41,8 @@ use crate::location::{distinct_databases, distinct_dirs};
 use crate::manifest::Manifest;
 use crate::model::Model;
 use crate::plan::{self, Plan};
-use crate::run::{Options, load, slice};
-use crate::sink::{DirSink, IfExists, PgSink, Sink};
+use crate::run::{Options, load_with_notes, slice};
+use crate::sink::{DirSink, IfExists, PgSink};
 use crate::source::{DirSource, PgSource, Source};
 use crate::walk::{Cap, Walk};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
@@ -402,11 +402,12 @@ impl<'a> App<'a> {
                 interrupt::check()?;
                 let mut client = settings.connect()?;
                 let _watch = interrupt::watch(&client, settings);
-                let manifest = load(&from, &mut client, if_exists)?;
-                Ok(report(
-                    &format!("loaded {} into {to}", from.display()),
-                    &manifest,
-                ))
+                let (manifest, notes) = load_with_notes(&from, &mut client, if_exists)?;
+                let mut out = report(&format!("loaded {} into {to}", from.display()), &manifest);
+                for note in notes {
+                    out.push_str(&format!("note: {note}\n"));
+                }
+                Ok(out)
             }
             RawCommand::Slice(raw) => {
                 let (jobs, walk) = apply_walk(std::mem::take(&mut self.jobs), &raw.walk)?;
@@ -436,17 +437,21 @@ impl<'a> App<'a> {
                 };
                 connection.apply(&mut from)?;
                 connection.apply(&mut command.to)?;
-                let manifest = run_slice(
+                let (manifest, notes) = run_slice(
                     &from,
                     &command.to,
                     &self.jobs,
                     command.if_exists,
                     &command.options,
                 )?;
-                Ok(report(
+                let mut out = report(
                     &format!("wrote {} from {from} (seed {})", command.to, manifest.seed),
                     &manifest,
-                ))
+                );
+                for note in notes {
+                    out.push_str(&format!("note: {note}\n"));
+                }
+                Ok(out)
             }
         }
     }
@@ -461,7 +466,7 @@ fn run_slice(
     jobs: &[ImportJob],
     if_exists: IfExists,
     options: &Options,
-) -> Result<Manifest> {
+) -> Result<(Manifest, Vec<String>)> {
     interrupt::check()?;
     if let (Location::Dir(a), Location::Dir(b)) = (from, to) {
         distinct_dirs(a, b)?;
@@ -496,20 +501,18 @@ fn run_slice(
         }
         (Location::Postgres(_), None) => unreachable!("connected above"),
     };
-    let mut pg_sink;
-    let mut dir_sink;
-    let sink: &mut dyn Sink = match (to, &mut target_client) {
+    match (to, &mut target_client) {
         (_, Some((client, _))) => {
-            pg_sink = PgSink::begin(client, if_exists)?;
-            &mut pg_sink
+            let mut sink = PgSink::begin(client, if_exists)?;
+            let manifest = slice(source, &mut sink, jobs, options)?;
+            Ok((manifest, sink.notes().to_vec()))
         }
         (Location::Dir(path), None) => {
-            dir_sink = DirSink::create(path)?;
-            &mut dir_sink
+            let mut sink = DirSink::create(path)?;
+            Ok((slice(source, &mut sink, jobs, options)?, Vec::new()))
         }
         (Location::Postgres(_), None) => unreachable!("connected above"),
-    };
-    slice(source, sink, jobs, options)
+    }
 }
 
 /// What a command prints: a line, then a line per table.

@@ -119,6 +119,7 @@ fn slice_inner(
             id,
             &selections,
             &referenced,
+            &checked[id].reads,
             fakers,
             writer.as_mut(),
             options,
@@ -214,7 +215,21 @@ fn referenced_values(
 
 /// Loads a slice directory into PostgreSQL exactly as it is (no sampling, no
 /// fakes), after checking its manifest: one transaction, all or nothing.
+/// Rows of natural-key tables (Django's content types and permissions,
+/// `#[natural_key]` models) are matched with the target's, and references
+/// to them rewritten: see [`PgSink`].
 pub fn load(dir: impl AsRef<Path>, client: &mut Client, if_exists: IfExists) -> Result<Manifest> {
+    load_with_notes(dir, client, if_exists).map(|(manifest, _)| manifest)
+}
+
+/// [`load`], also returning what the load did that a user should know (see
+/// [`PgSink::notes`]): the tables `--if-exists truncate` left alone, the
+/// rows matched by natural key.
+pub fn load_with_notes(
+    dir: impl AsRef<Path>,
+    client: &mut Client,
+    if_exists: IfExists,
+) -> Result<(Manifest, Vec<String>)> {
     let source = DirSource::open(dir.as_ref())?;
     let manifest = source.manifest().clone();
     let mut sink = PgSink::begin(client, if_exists)?;
@@ -257,7 +272,9 @@ pub fn load(dir: impl AsRef<Path>, client: &mut Client, if_exists: IfExists) -> 
     if result.is_err() {
         sink.abandon();
     }
-    result.map(|()| manifest).map_err(crate::interrupt::explain)
+    result
+        .map(|()| (manifest, sink.notes().to_vec()))
+        .map_err(crate::interrupt::explain)
 }
 
 /// Reads past the header record (which may, in principle, hold quoted line
@@ -327,6 +344,12 @@ fn manifest_table(model: &'static Model, checked: &crate::schema::Checked) -> Ma
             .zip(&checked.max_chars)
             .filter_map(|(c, max)| max.map(|n| (c.name.to_string(), n)))
             .collect(),
+        natural_key: model.natural_key.iter().map(|c| c.to_string()).collect(),
+        generic: model
+            .generic_relations
+            .iter()
+            .map(|g| (g.object_id.to_string(), g.content_type.to_string()))
+            .collect(),
     }
 }
 
@@ -340,7 +363,8 @@ fn table_fakers(
         .columns
         .iter()
         .zip(&checked.max_chars)
-        .map(|(column, &live_max)| {
+        .zip(&checked.json)
+        .map(|((column, &live_max), &json)| {
             let Some(fake) = &column.fake else {
                 return Ok(None);
             };
@@ -348,7 +372,8 @@ fn table_fakers(
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
             };
-            ColumnFaker::new(options.seed, options.locale, model.table, column, max).map(Some)
+            ColumnFaker::new(options.seed, options.locale, model.table, column, max)
+                .map(|f| Some(f.json_column(json)))
         })
         .collect()
 }
@@ -373,6 +398,23 @@ fn share_consistent_fakers(fakers: &mut [Vec<Option<ColumnFaker>>]) {
                 }
                 None => firsts.push((t, c)),
             }
+        }
+    }
+    // Keys inside JSON documents join the first `consistent, unique` column
+    // of their kind (whatever its limit: a document has none).
+    for t in 0..fakers.len() {
+        for c in 0..fakers[t].len() {
+            let Some(mut faker) = fakers[t][c].take() else {
+                continue;
+            };
+            if faker.members().count() > 1 {
+                for &(ft, fc) in &firsts {
+                    if let Some(first) = &fakers[ft][fc] {
+                        faker.share(first);
+                    }
+                }
+            }
+            fakers[t][c] = Some(faker);
         }
     }
 }

@@ -171,7 +171,7 @@ impl Source for DirSource {
             .iter()
             .map(|c| table.max_lengths.get(c.name).copied())
             .collect();
-        Ok(Checked { max_chars })
+        Ok(Checked::of_model(model, max_chars))
     }
 
     fn key_range(&mut self, _model: &'static Model) -> Result<Option<(i64, i64)>> {
@@ -365,6 +365,17 @@ impl Source for DirSource {
                 match read {
                     ColumnRead::Value => chunk.extend_from_slice(field.raw),
                     ColumnRead::IsNull => chunk.push(if field.is_null() { b't' } else { b'f' }),
+                    ColumnRead::IsEmpty => match field.value() {
+                        None => {}
+                        Some(v) => chunk.push(if v.is_empty() { b't' } else { b'f' }),
+                    },
+                    ColumnRead::JsonEmpty => match field.value() {
+                        None => {}
+                        Some(v) => match crate::fake::json::empty_document(&v) {
+                            Some(empty) => crate::record::write_value(&mut chunk, empty, false),
+                            None => chunk.push(b'v'),
+                        },
+                    },
                     ColumnRead::Deferred => unreachable!("left out of the layout"),
                 }
             }

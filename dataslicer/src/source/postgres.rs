@@ -29,6 +29,8 @@ pub struct LiveColumn {
     pub has_default: bool,
     /// Whether it is a generated column (which COPY cannot write).
     pub generated: bool,
+    /// Whether the session's role may SELECT it.
+    pub readable: bool,
 }
 
 /// A table as the live database describes it.
@@ -60,6 +62,12 @@ pub struct Referencing {
 pub struct PgSource<'a> {
     tx: Option<Transaction<'a>>,
     description: String,
+    /// How each checked table's columns are read (see [`Checked::reads`]).
+    /// Keyed by table, Rust name and module: two models may mirror one table.
+    reads: std::collections::HashMap<
+        (TableName, &'static str, &'static str),
+        Vec<crate::model::ColumnRead>,
+    >,
 }
 
 impl<'a> PgSource<'a> {
@@ -75,6 +83,7 @@ impl<'a> PgSource<'a> {
         Ok(PgSource {
             tx: Some(tx),
             description,
+            reads: Default::default(),
         })
     }
 
@@ -93,7 +102,8 @@ impl<'a> PgSource<'a> {
                 "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), t.typname::text, \
                         CASE WHEN t.typname IN ('varchar', 'bpchar') AND a.atttypmod > 4 \
                              THEN a.atttypmod - 4 END, \
-                        a.attnotnull, a.atthasdef OR a.attidentity <> '', a.attgenerated <> '' \
+                        a.attnotnull, a.atthasdef OR a.attidentity <> '', a.attgenerated <> '', \
+                        has_column_privilege(a.attrelid, a.attnum, 'SELECT') \
                  FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid \
                  WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped \
                  ORDER BY a.attnum",
@@ -118,6 +128,7 @@ impl<'a> PgSource<'a> {
                     not_null: r.get(4),
                     has_default: r.get(5),
                     generated: r.get(6),
+                    readable: r.get(7),
                 })
                 .collect(),
         })
@@ -231,7 +242,12 @@ impl Source for PgSource<'_> {
 
     fn check(&mut self, model: &'static Model) -> Result<Checked> {
         let live = self.describe(&model.table)?;
-        schema::check(model, &live)
+        let checked = schema::check(model, &live)?;
+        self.reads.insert(
+            (model.table, model.rust_name, model.module),
+            checked.reads.clone(),
+        );
+        Ok(checked)
     }
 
     /// `SELECT min(pk), max(pk)` of an integer key: two index probes.
@@ -475,11 +491,14 @@ impl Source for PgSource<'_> {
         batch_size: usize,
         f: &mut dyn FnMut(&mut dyn Read) -> Result<()>,
     ) -> Result<()> {
-        let base = format!(
-            "SELECT {} FROM {}",
-            model.select_list,
-            sql::table(&model.table)
-        );
+        let select_list = match self
+            .reads
+            .get(&(model.table, model.rust_name, model.module))
+        {
+            Some(reads) => model.select_list_with(reads),
+            None => model.select_list(),
+        };
+        let base = format!("SELECT {select_list} FROM {}", sql::table(&model.table));
         let order = format!(" ORDER BY {}", sql::ident(model.primary_key));
         match selection {
             Selection::All => self.copy_out(&model.table, &format!("{base}{order}"), |r| f(r)),
