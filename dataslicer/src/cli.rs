@@ -501,19 +501,18 @@ fn run_slice(
         }
         (Location::Postgres(_), None) => unreachable!("connected above"),
     };
-    let (manifest, notes) = match (to, &mut target_client) {
+    match (to, &mut target_client) {
         (_, Some((client, _))) => {
-            let mut pg_sink = PgSink::begin(client, if_exists)?;
-            let manifest = slice(source, &mut pg_sink, jobs, options)?;
-            (manifest, pg_sink.notes().to_vec())
+            let mut sink = PgSink::begin(client, if_exists)?;
+            let manifest = slice(source, &mut sink, jobs, options)?;
+            Ok((manifest, sink.notes().to_vec()))
         }
         (Location::Dir(path), None) => {
-            let mut dir_sink = DirSink::create(path)?;
-            (slice(source, &mut dir_sink, jobs, options)?, Vec::new())
+            let mut sink = DirSink::create(path)?;
+            Ok((slice(source, &mut sink, jobs, options)?, Vec::new()))
         }
         (Location::Postgres(_), None) => unreachable!("connected above"),
-    };
-    Ok((manifest, notes))
+    }
 }
 
 /// What a command prints: a line, then a line per table.
