@@ -172,6 +172,9 @@ pub struct Plan {
     /// looked up first.
     scope: Vec<&'static Model>,
     walk: Walk,
+    /// Models the walk limits kept out of the walk before they were in the
+    /// plan: they get [`Table::kept_out`] if they join it as parents.
+    kept_out: Vec<(&'static Model, String)>,
 }
 
 impl Plan {
@@ -198,6 +201,7 @@ impl Plan {
             universe,
             scope,
             walk: walk.clone(),
+            kept_out: Vec::new(),
         };
         for (i, job) in jobs.iter().enumerate() {
             let model = job.model();
@@ -267,6 +271,11 @@ impl Plan {
             return Ok((id, false));
         }
         self.check_one_model_per_table(model)?;
+        let kept_out = self
+            .kept_out
+            .iter()
+            .find(|(m, _)| m.is(model))
+            .map(|(_, why)| why.clone());
         self.tables.push(Table {
             model,
             job: None,
@@ -274,7 +283,7 @@ impl Plan {
             foreign_keys: Vec::new(),
             down: Vec::new(),
             subclasses: Vec::new(),
-            kept_out: None,
+            kept_out,
         });
         Ok((self.tables.len() - 1, true))
     }
@@ -315,8 +324,12 @@ impl Plan {
                     && !is_job
                     && let Some(why) = self.walk.keeps_out(&child.table)
                 {
-                    if let Some(id) = existing {
-                        self.tables[id].kept_out = Some(why);
+                    match existing {
+                        Some(id) => self.tables[id].kept_out = Some(why),
+                        None if !self.kept_out.iter().any(|(m, _)| m.is(child)) => {
+                            self.kept_out.push((child, why));
+                        }
+                        None => {}
                     }
                     continue;
                 }
