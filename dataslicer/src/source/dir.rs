@@ -67,10 +67,29 @@ impl DirSource {
             })
     }
 
+    /// Refuses an SQL filter, except the one the directory was written with
+    /// (recorded in its manifest), which its rows satisfy by construction.
     fn no_filter(&self, model: &Model, filter: Option<&Filter>) -> Result<()> {
-        match filter {
-            None => Ok(()),
-            Some(filter) => Err(Error::Jobs(format!(
+        let recorded = self.table(model).ok().and_then(|t| t.filter.as_ref());
+        match (filter, recorded) {
+            (None, _) => Ok(()),
+            (Some(filter), Some(recorded)) => {
+                let (sql, params) = filter.signature();
+                if recorded.sql == sql && recorded.params == params {
+                    return Ok(());
+                }
+                Err(Error::Jobs(format!(
+                    "the job for table {} has the filter `{sql}` with parameters [{}], which differs \
+                     from the filter the slice directory {} was written with, `{}` with parameters [{}]: \
+                     a directory holds only the rows its own filter chose, so it cannot apply another",
+                    model.table,
+                    params.join(", "),
+                    self.path.display(),
+                    recorded.sql,
+                    recorded.params.join(", ")
+                )))
+            }
+            (Some(filter), None) => Err(Error::Jobs(format!(
                 "the job for table {} has a SQL filter (`{}`), but the source is the slice directory {}: \
                  filters apply only to PostgreSQL sources; sample or restrict by foreign key instead",
                 model.table,
