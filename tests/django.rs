@@ -13,4 +13,4 @@ mod models;
 mod pairs;
 mod relations;
 mod reload;
-mod support;
+pub(crate) mod support;

@@ -7,3 +7,4 @@ mod fake;
 mod harness;
 mod slice;
 mod transfer;
+mod walk;
