@@ -172,9 +172,6 @@ pub struct Plan {
     /// looked up first.
     scope: Vec<&'static Model>,
     walk: Walk,
-    /// Models the walk limits kept out of the walk before they were in the
-    /// plan: they get [`Table::kept_out`] if they join it as parents.
-    kept_out: Vec<(&'static Model, String)>,
 }
 
 impl Plan {
@@ -201,7 +198,6 @@ impl Plan {
             universe,
             scope,
             walk: walk.clone(),
-            kept_out: Vec::new(),
         };
         for (i, job) in jobs.iter().enumerate() {
             let model = job.model();
@@ -233,6 +229,7 @@ impl Plan {
         plan.descend(jobs)?;
         plan.close()?;
         plan.link_jobs(jobs);
+        plan.note_kept_out();
         plan.left_out = plan.find_left_out();
         Ok(plan)
     }
@@ -271,11 +268,6 @@ impl Plan {
             return Ok((id, false));
         }
         self.check_one_model_per_table(model)?;
-        let kept_out = self
-            .kept_out
-            .iter()
-            .find(|(m, _)| m.is(model))
-            .map(|(_, why)| why.clone());
         self.tables.push(Table {
             model,
             job: None,
@@ -283,7 +275,7 @@ impl Plan {
             foreign_keys: Vec::new(),
             down: Vec::new(),
             subclasses: Vec::new(),
-            kept_out,
+            kept_out: None,
         });
         Ok((self.tables.len() - 1, true))
     }
@@ -324,12 +316,8 @@ impl Plan {
                     && !is_job
                     && let Some(why) = self.walk.keeps_out(&child.table)
                 {
-                    match existing {
-                        Some(id) => self.tables[id].kept_out = Some(why),
-                        None if !self.kept_out.iter().any(|(m, _)| m.is(child)) => {
-                            self.kept_out.push((child, why));
-                        }
-                        None => {}
+                    if let Some(id) = existing {
+                        self.tables[id].kept_out = Some(why);
                     }
                     continue;
                 }
@@ -471,6 +459,26 @@ impl Plan {
         }
     }
 
+    /// Tables in the slice only as parents that the walk would have entered
+    /// but for its limits: `plan` says they still contribute parents.
+    fn note_kept_out(&mut self) {
+        for id in 0..self.tables.len() {
+            let table = &self.tables[id];
+            if table.is_walked() || table.kept_out.is_some() {
+                continue;
+            }
+            let below_walk = table.model.foreign_keys.iter().any(|fk| {
+                fk.descend
+                    && self
+                        .find_model((fk.target)())
+                        .is_some_and(|t| self.tables[t].is_walked() && t != id)
+            });
+            if below_walk && let Some(why) = self.walk.keeps_out(&table.model.table) {
+                self.tables[id].kept_out = Some(why);
+            }
+        }
+    }
+
     /// Modelled tables that reference a table of the slice through a
     /// foreign key, but that the walk does not enter.
     fn find_left_out(&self) -> Vec<LeftOut> {
@@ -506,6 +514,14 @@ impl Plan {
             }
         }
         out
+    }
+
+    /// Whether a model connected to the jobs' mirrors the table `name`
+    /// (`table`, or `schema.table`).
+    pub fn models_table(&self, name: &str) -> bool {
+        self.scope
+            .iter()
+            .any(|m| crate::walk::names_table(name, &m.table))
     }
 
     /// The model with this content type: among the plan's tables first, then

@@ -67,36 +67,40 @@ impl DirSource {
             })
     }
 
-    /// Refuses an SQL filter, except the one the directory was written with
-    /// (recorded in its manifest), which its rows satisfy by construction.
+    /// A job's filter needs a server, unless the slice was written with the
+    /// same filter on that table: then every row it holds for the job passed
+    /// it already, and the filter is satisfied by construction.
     fn no_filter(&self, model: &Model, filter: Option<&Filter>) -> Result<()> {
-        let recorded = self.table(model).ok().and_then(|t| t.filter.as_ref());
-        match (filter, recorded) {
-            (None, _) => Ok(()),
-            (Some(filter), Some(recorded)) => {
-                let (sql, params) = filter.signature();
-                if recorded.sql == sql && recorded.params == params {
-                    return Ok(());
-                }
-                Err(Error::Jobs(format!(
-                    "the job for table {} has the filter `{sql}` with parameters [{}], which differs \
-                     from the filter the slice directory {} was written with, `{}` with parameters [{}]: \
-                     a directory holds only the rows its own filter chose, so it cannot apply another",
-                    model.table,
-                    params.join(", "),
-                    self.path.display(),
-                    recorded.sql,
-                    recorded.params.join(", ")
-                )))
-            }
-            (Some(filter), None) => Err(Error::Jobs(format!(
-                "the job for table {} has a SQL filter (`{}`), but the source is the slice directory {}: \
-                 filters apply only to PostgreSQL sources; sample or restrict by foreign key instead",
-                model.table,
-                filter.sql,
-                self.path.display()
-            ))),
+        let Some(filter) = filter else {
+            return Ok(());
+        };
+        let (sql, params) = filter.signature();
+        let recorded = self.table(model)?.filter.as_ref();
+        if let Some(recorded) = recorded
+            && recorded.sql == sql
+            && recorded.params == params
+        {
+            return Ok(());
         }
+        let applied = match recorded {
+            Some(recorded) => format!(
+                "the slice was written with another filter on it (`{}`{})",
+                recorded.sql,
+                if recorded.params.is_empty() {
+                    String::new()
+                } else {
+                    format!(" with {}", recorded.params.join(", "))
+                }
+            ),
+            None => "the slice was written without a filter on it".to_string(),
+        };
+        Err(Error::Jobs(format!(
+            "the job for table {} has a SQL filter (`{}`), but the source is the slice directory {} and {applied}: \
+             other filters apply only to PostgreSQL sources; sample or restrict by foreign key instead",
+            model.table,
+            filter.sql,
+            self.path.display()
+        )))
     }
 
     /// One column's values, one per row in file order (read once, then kept).
