@@ -285,3 +285,32 @@ fn the_summary_counts_nulled_keys_and_unresolved_generic_references() {
         );
     }
 }
+
+#[test]
+fn plan_from_a_database_lists_the_unmodelled_tables_that_reference_the_slice() {
+    let source = walk_db("walk_plan_from");
+    let plan = ok(
+        cli(models::descendants(40), &["plan", "--from", source.url()]),
+        "plan --from",
+    );
+    let unmodelled = plan
+        .split_once("not modelled")
+        .unwrap_or_else(|| panic!("no list of unmodelled tables:\n{plan}"))
+        .1;
+    let listed: Vec<&str> = unmodelled
+        .lines()
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .map(str::trim)
+        .collect();
+    // Group.permissions, Django's many-to-many table no model mirrors here;
+    // every other table referencing the slice has a model.
+    assert_eq!(
+        listed,
+        [
+            "auth_group_permissions.group_id -> auth_group",
+            "auth_group_permissions.permission_id -> auth_permission",
+        ],
+        "{plan}"
+    );
+}

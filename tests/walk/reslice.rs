@@ -92,7 +92,8 @@ fn reslicing_a_directory_with_a_different_filter_is_refused() {
     assert!(
         message.contains("auth_user")
             && message.contains("id % $1 = $2")
-            && message.contains("differ"),
+            && message.contains("another filter")
+            && message.contains("10, 3"),
         "{message}"
     );
     assert!(!second.exists(), "a refused re-slice left a directory");
