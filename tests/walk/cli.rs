@@ -314,3 +314,121 @@ fn plan_from_a_database_lists_the_unmodelled_tables_that_reference_the_slice() {
         "{plan}"
     );
 }
+
+#[test]
+fn a_where_on_a_table_below_a_root_refines_the_rows_the_walk_finds() {
+    let source = walk_db("walk_refine_src");
+    let seeds = sampled_users(&source, 40, 6);
+    let scratch = Scratch::new("walk_refine");
+    let dir = scratch.path("slice");
+    let summer = "placed_at >= '2024-04-01' AND placed_at < '2024-09-01'";
+    ok(
+        cli(
+            models::descendants(40),
+            &[
+                "slice",
+                "--from",
+                source.url(),
+                "--to",
+                arg(&dir),
+                "--seed",
+                "6",
+                "--where",
+                &format!("orders_order={summer}"),
+            ],
+        ),
+        "slice --where below the root",
+    );
+    let got = keys(&load_into_copy(&source, &dir, "walk_refine_dst"));
+    // The walk's orders (the sampled users') that the filter keeps, and
+    // only those bring their shipments; everything else as without it.
+    let reference = Reference::compute_with(
+        &source,
+        &[("auth_user", seeds.clone())],
+        &|_| true,
+        &[],
+        &[("orders_order", summer)],
+    );
+    let plain = Reference::of_users(&source, &seeds, &|_| true);
+    assert!(reference.down["orders_order"].len() < plain.down["orders_order"].len());
+    assert!(!reference.down["orders_order"].is_empty());
+    for (table, rows) in &reference.rows {
+        assert_eq!(
+            &got[table], rows,
+            "rows of {table} with --where below the root"
+        );
+    }
+    // Shipments of the orders the filter drops stay out, unless a parcel
+    // of the slice needs them.
+    let dropped: BTreeSet<i64> = plain.down["orders_shipment"]
+        .difference(&reference.rows["orders_shipment"])
+        .copied()
+        .collect();
+    assert!(!dropped.is_empty());
+    assert!(dropped.is_disjoint(&got["orders_shipment"]));
+}
+
+#[test]
+fn descend_generic_from_the_command_line_follows_a_relation_downward() {
+    let source = walk_db("walk_descend_generic_src");
+    let seeds = sampled_users(&source, 40, 8);
+    // The admin log's entries about every walked row, besides the sampled
+    // users' own entries.
+    let about: Vec<(&'static str, String, &'static str)> = [
+        ("auth", "user", "auth_user"),
+        ("blog", "post", "blog_post"),
+        ("gallery", "photo", "media_photo"),
+        ("cms", "page", "cms_page"),
+        ("cms", "articlepage", "cms_articlepage"),
+        ("cms", "eventpage", "cms_eventpage"),
+        ("catalog", "product", "catalog_product"),
+    ]
+    .into_iter()
+    .map(|(app, model, table)| {
+        (
+            "django_admin_log",
+            format!(
+                "SELECT l.id FROM django_admin_log l JOIN django_content_type ct ON ct.id = l.content_type_id \
+                 WHERE ct.app_label = '{app}' AND ct.model = '{model}' \
+                 AND l.object_id::int8 = ANY($1::int8[])"
+            ),
+            table,
+        )
+    })
+    .collect();
+    let reference = Reference::compute_with(
+        &source,
+        &[("auth_user", seeds.clone())],
+        &|_| true,
+        &about,
+        &[],
+    );
+    let plain = Reference::of_users(&source, &seeds, &|_| true);
+    assert!(
+        reference.rows["django_admin_log"].len() > plain.rows["django_admin_log"].len(),
+        "no entry about a walked row beyond the users' own"
+    );
+    let scratch = Scratch::new("walk_descend_generic");
+    let dir = scratch.path("slice");
+    ok(
+        cli(
+            models::descendants(40),
+            &[
+                "slice",
+                "--from",
+                source.url(),
+                "--to",
+                arg(&dir),
+                "--seed",
+                "8",
+                "--descend-generic",
+                "django_admin_log.object_id",
+            ],
+        ),
+        "slice --descend-generic",
+    );
+    let got = keys(&load_into_copy(&source, &dir, "walk_descend_generic_dst"));
+    for (table, rows) in &reference.rows {
+        assert_eq!(&got[table], rows, "rows of {table} with --descend-generic");
+    }
+}

@@ -417,12 +417,29 @@ impl Reference {
         roots: &[(&'static str, BTreeSet<i64>)],
         walked: &dyn Fn(&'static str) -> bool,
     ) -> Self {
+        Reference::compute_with(db, roots, walked, &[], &[])
+    }
+
+    /// [`Reference::compute`] with more downward edges, walked after all
+    /// the others (for tables with nothing below them), and filters on
+    /// tables below the roots (conditions on their columns) that apply to
+    /// the rows the walk finds.
+    pub fn compute_with(
+        db: &TestDb,
+        roots: &[(&'static str, BTreeSet<i64>)],
+        walked: &dyn Fn(&'static str) -> bool,
+        more_down: &[(&'static str, String, &'static str)],
+        filters: &[(&'static str, &str)],
+    ) -> Self {
         let mut down: BTreeMap<&'static str, BTreeSet<i64>> =
             TABLES.iter().map(|&t| (t, BTreeSet::new())).collect();
         for (table, seeds) in roots {
             down.insert(table, seeds.clone());
         }
-        for &(child, sql, parents) in &DOWN {
+        let more = more_down
+            .iter()
+            .map(|(child, sql, parent)| (*child, sql.as_str(), *parent));
+        for (child, sql, parents) in DOWN.iter().copied().chain(more) {
             if !walked(child) {
                 continue;
             }
@@ -430,6 +447,14 @@ impl Reference {
             let refs: Vec<&BTreeSet<i64>> = sets.iter().collect();
             let found = ids(db, sql, &refs);
             down.get_mut(child).expect("a table").extend(found);
+            if let Some((_, condition)) = filters.iter().find(|(t, _)| *t == child) {
+                let kept = ids(
+                    db,
+                    &format!("SELECT id FROM {child} WHERE id = ANY($1::int8[]) AND ({condition})"),
+                    &[&down[child]],
+                );
+                down.insert(child, kept);
+            }
             if let Some(&(_, recursive)) = SELF_DOWN.iter().find(|(t, _)| *t == child) {
                 let below = ids(db, recursive, &[&down[child]]);
                 down.get_mut(child).expect("a table").extend(below);
