@@ -75,7 +75,7 @@ fn pass_through(reader: &mut dyn Read, out: &mut dyn TableWriter, table: &str) -
     loop {
         let n = reader.read(&mut buf).map_err(|e| Error::Read {
             table: table.to_string(),
-            message: e.to_string(),
+            message: crate::error::io_message(&e),
         })?;
         if n == 0 {
             return Ok(());
@@ -192,7 +192,7 @@ impl<'a> RowWriter<'a> {
         };
         while records
             .next_record()
-            .map_err(|e| row_error(records.line(), e.to_string()))?
+            .map_err(|e| row_error(records.line(), crate::error::io_message(&e)))?
         {
             if records.len() != self.fields {
                 let message = format!("expected {} fields, found {}", self.fields, records.len());

@@ -233,6 +233,15 @@
 //!   when complete: an interrupted run never leaves a directory that looks
 //!   like a slice.
 //!
+//! # Connecting
+//!
+//! [`connect()`] and every connection of the command line follow libpq's
+//! conventions: URLs and keyword/value strings, the `PG*` environment
+//! variables, `~/.pgpass`, and TLS (rustls: nothing to install) for every
+//! `sslmode`. The startup is bounded by a timeout (10 seconds by default), and
+//! a connection is only ever shown as `postgres://user@host:port/dbname`. See
+//! [`connect`](mod@connect) for the rules, [`interrupt`] for Ctrl-C.
+//!
 //! # Sources and targets
 //!
 //! [`download`] reads PostgreSQL and writes a slice directory. [`slice()`]
@@ -288,11 +297,14 @@
 extern crate self as dataslicer;
 
 pub mod cli;
+pub mod connect;
 pub mod error;
 mod export;
 pub mod fake;
+pub mod interrupt;
 pub mod job;
 pub mod keys;
+pub mod location;
 pub mod manifest;
 pub mod model;
 pub mod options;
@@ -311,9 +323,11 @@ pub mod walk;
 #[path = "private.rs"]
 pub mod __private;
 
+pub use connect::connect;
 pub use error::{Error, Result};
 pub use fake::Locale;
 pub use job::{Filter, ImportJob, Param};
+pub use location::Location;
 pub use manifest::Manifest;
 pub use model::{
     Column, ColumnRead, ColumnType, Fake, FakeFn, FakeKind, ForeignKey, Importer, KeyKind, KeyType,
@@ -322,7 +336,6 @@ pub use model::{
 pub use options::Options;
 pub use run::{download, load, slice};
 pub use sink::{DirSink, IfExists, PgSink, Sink};
-pub use source::postgres::connect;
 pub use source::{DirSource, PgSource, Source};
 pub use walk::Walk;
 

@@ -52,7 +52,7 @@ pub fn slice(
     if result.is_err() {
         sink.abandon();
     }
-    result
+    result.map_err(crate::interrupt::explain)
 }
 
 fn slice_inner(
@@ -63,11 +63,7 @@ fn slice_inner(
 ) -> Result<Manifest> {
     let mut plan = Plan::new(jobs, &options.walk)?;
     let progress = Progress::new(options.progress);
-    let mut checked = plan
-        .tables
-        .iter()
-        .map(|t| source.check(t.model))
-        .collect::<Result<Vec<_>>>()?;
+    let mut checked = check_all(source, &plan.tables)?;
     let select_options = SelectOptions {
         seed: options.seed,
         batch_size: options.batch_size,
@@ -76,9 +72,8 @@ fn slice_inner(
         progress.message(m)
     })?;
     // Tables that generic relations turned out to point at.
-    for table in &plan.tables[checked.len()..] {
-        checked.push(source.check(table.model)?);
-    }
+    let more = check_all(source, &plan.tables[checked.len()..])?;
+    checked.extend(more);
     let selections = selected.selections;
     let mut fakers = plan
         .tables
@@ -115,6 +110,7 @@ fn slice_inner(
         }
     }
     for ((&id, fakers), entry) in plan.load_order.iter().zip(fakers).zip(&mut tables) {
+        crate::interrupt::check()?;
         progress.message(&format!("writing {}", entry.table));
         let mut writer = sink.table(entry)?;
         let nulled = export_table(
@@ -134,6 +130,7 @@ fn slice_inner(
         sink.table_done(entry)?;
         progress.table_done(&entry.table, rows);
     }
+    crate::interrupt::check()?;
     let description = source.description();
     source.finish()?;
     let manifest = Manifest {
@@ -158,6 +155,28 @@ fn slice_inner(
     sink.finish(&manifest)?;
     progress.finish();
     Ok(manifest)
+}
+
+/// Checks every table's model against the source; every table's problems
+/// are reported together, in one error.
+fn check_all(
+    source: &mut dyn Source,
+    tables: &[crate::plan::Table],
+) -> Result<Vec<crate::schema::Checked>> {
+    let mut checked = Vec::with_capacity(tables.len());
+    let mut problems = Vec::new();
+    for table in tables {
+        match source.check(table.model) {
+            Ok(c) => checked.push(c),
+            Err(e @ (Error::Schema { .. } | Error::Manifest { .. })) => problems.push(e),
+            Err(e) => return Err(e),
+        }
+    }
+    match problems.len() {
+        0 => Ok(checked),
+        1 => Err(problems.pop().expect("one problem")),
+        _ => Err(Error::Several(problems)),
+    }
 }
 
 /// For optional foreign keys to a unique column other than the primary key,
@@ -202,6 +221,7 @@ pub fn load(dir: impl AsRef<Path>, client: &mut Client, if_exists: IfExists) -> 
     let result = (|| {
         sink.begin(&manifest.tables)?;
         for table in &manifest.tables {
+            crate::interrupt::pause_point("table");
             let path = source.path().join(&table.file);
             let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
             let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
@@ -209,21 +229,35 @@ pub fn load(dir: impl AsRef<Path>, client: &mut Client, if_exists: IfExists) -> 
             let mut writer = sink.table(table)?;
             let mut buf = vec![0u8; 1 << 16];
             loop {
+                crate::interrupt::check()?;
                 let n = reader.read(&mut buf).map_err(|e| Error::io(&path, e))?;
                 if n == 0 {
                     break;
                 }
                 writer.write(&buf[..n])?;
             }
-            writer.finish()?;
+            let (rows, _) = writer.finish()?;
+            // The directory was checked when opened; this catches a file
+            // changed since.
+            if rows != table.rows {
+                return Err(Error::Manifest {
+                    path: path.clone(),
+                    message: format!(
+                        "table {}: {} rows were sent, the manifest says {}: the file changed \
+                         while it was loaded",
+                        table.table, rows, table.rows
+                    ),
+                });
+            }
             sink.table_done(table)?;
         }
+        crate::interrupt::check()?;
         sink.finish(&manifest)
     })();
     if result.is_err() {
         sink.abandon();
     }
-    result.map(|()| manifest)
+    result.map(|()| manifest).map_err(crate::interrupt::explain)
 }
 
 /// Reads past the header record (which may, in principle, hold quoted line

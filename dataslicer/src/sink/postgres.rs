@@ -485,6 +485,7 @@ struct PgTableWriter<'t> {
 
 impl TableWriter for PgTableWriter<'_> {
     fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        crate::interrupt::check()?;
         self.hash.update(bytes);
         self.counter.feed(bytes);
         self.writer.write_all(bytes).map_err(|e| Error::Row {
@@ -506,7 +507,7 @@ impl TableWriter for PgTableWriter<'_> {
             .finish()
             .map_err(|e| copy_error(&table, &counter, e))?;
         let digest = crate::record::hex(&hash.finalize());
-        Ok((counter.records, digest))
+        Ok((counter.total(), digest))
     }
 }
 

@@ -9,39 +9,8 @@ use crate::schema::{self, Checked};
 use crate::source::{ContentType, Found, KeyQuery, Source};
 use crate::sql;
 use postgres::types::ToSql;
-use postgres::{Client, IsolationLevel, NoTls, Transaction};
+use postgres::{Client, IsolationLevel, Transaction};
 use std::io::Read;
-
-/// Connects to `url` (`postgres://user@host:port/db` or a key=value string).
-pub fn connect(url: &str) -> Result<Client> {
-    Client::connect(url, NoTls).map_err(|source| Error::Connect {
-        url: redact(url),
-        source,
-    })
-}
-
-/// The URL without its password.
-pub fn redact(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
-        // key=value form: drop any password=... pair.
-        return url
-            .split_whitespace()
-            .filter(|part| !part.starts_with("password="))
-            .collect::<Vec<_>>()
-            .join(" ");
-    };
-    let rest = &url[scheme_end + 3..];
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    match authority.rfind('@') {
-        Some(at) => {
-            let user_info = &authority[..at];
-            let user = user_info.split(':').next().unwrap_or("");
-            format!("{}{user}@{}", &url[..scheme_end + 3], &rest[at + 1..])
-        }
-        None => url.to_string(),
-    }
-}
 
 /// A column as the live database describes it.
 #[derive(Debug, Clone)]
@@ -165,6 +134,7 @@ impl<'a> PgSource<'a> {
         pairs: Option<KeyKind>,
         out: &mut Found,
     ) -> Result<()> {
+        crate::interrupt::check()?;
         let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
         if let Some(filter) = filter {
             params.extend(
@@ -245,6 +215,7 @@ impl<'a> PgSource<'a> {
         query: &str,
         f: impl FnOnce(&mut dyn Read) -> Result<T>,
     ) -> Result<T> {
+        crate::interrupt::check()?;
         let mut reader = self
             .tx()
             .copy_out(&sql::copy_out(query))
@@ -622,20 +593,5 @@ fn read_optional_key(row: &postgres::Row, i: usize, kind: KeyKind) -> Option<Key
         KeyKind::Uuid => row
             .get::<_, Option<String>>(i)
             .and_then(|t| Key::parse(KeyKind::Uuid, &t)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::redact;
-
-    #[test]
-    fn passwords_never_show() {
-        assert_eq!(
-            redact("postgres://u:secret@h:5432/db"),
-            "postgres://u@h:5432/db"
-        );
-        assert_eq!(redact("postgres://h/db"), "postgres://h/db");
-        assert_eq!(redact("host=h password=secret user=u"), "host=h user=u");
     }
 }
