@@ -90,8 +90,8 @@ pub fn load_into_copy(source: &TestDb, dir: &Path, prefix: &str) -> TestDb {
 
 /// Per modelled table, the primary keys of a slice directory's file (none
 /// when the slice has no file for it). Loading keeps these keys, except in
-/// tables matched by natural key (content types, permissions), which take
-/// the target's ids.
+/// tables matched by natural key (content types, permissions), which may
+/// take the target's ids.
 pub fn slice_keys(dir: &Path) -> BTreeMap<&'static str, BTreeSet<i64>> {
     TABLES
         .iter()
