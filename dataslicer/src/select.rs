@@ -80,6 +80,7 @@ pub fn select(
         content_types: HashMap::new(),
         resolved: HashMap::new(),
         unresolved: BTreeMap::new(),
+        unresolved_seen: Default::default(),
     };
     walker.downward()?;
     walker.close_upward()?;
@@ -120,6 +121,8 @@ struct Walker<'a, 'p> {
     resolved: HashMap<(TableId, i64), std::result::Result<TableId, (String, String)>>,
     /// (table, column, content type) -> (references, why).
     unresolved: BTreeMap<(TableName, &'static str, String), (u64, String)>,
+    /// The objects counted there, each once.
+    unresolved_seen: std::collections::HashSet<(TableName, &'static str, String, String)>,
 }
 
 impl<'a> Walker<'a, '_> {
@@ -721,37 +724,49 @@ impl<'a> Walker<'a, '_> {
             let target = match target {
                 Ok(target) => target,
                 Err((label, why)) => {
-                    self.count_unresolved(
-                        model.table,
-                        relation.object_id,
-                        label,
-                        objects.len() as u64,
-                        why,
-                    );
+                    self.count_unresolved(model.table, relation.object_id, label, objects, why);
                     continue;
                 }
             };
             let target_model = self.plan.tables[target].model;
             let kind = target_model.key_kind();
             let mut found = KeySet::new(kind);
-            let mut bad = 0;
-            for object in &objects {
-                match Key::parse(kind, object) {
+            let mut bad = Vec::new();
+            for object in objects {
+                match Key::parse(kind, &object) {
                     Some(key) => {
                         found.insert(key);
                     }
-                    None => bad += 1,
+                    None => bad.push(object),
                 }
             }
-            if bad > 0 {
-                let label = self.content_type_label(ct_table, ct);
+            let label = self.content_type_label(ct_table, ct);
+            if !bad.is_empty() {
                 let why = format!(
                     "object ids that are not keys of {} ({})",
                     target_model.table, target_model.primary_key
                 );
-                self.count_unresolved(model.table, relation.object_id, label, bad, why);
+                self.count_unresolved(model.table, relation.object_id, label.clone(), bad, why);
             }
-            self.add(state, target, found)?;
+            // Objects deleted since (no foreign key keeps a generic
+            // reference valid): counted, as the source holds them too.
+            let existing = self.keys_where(target, target_model.primary_key, &found)?;
+            if existing.len() < found.len() {
+                let gone: Vec<String> = difference(&found, &existing)
+                    .iter()
+                    .map(|k| match k {
+                        Key::Int(v) => v.to_string(),
+                        Key::Text(t) => t,
+                        Key::Uuid(u) => crate::keys::format_uuid(u),
+                    })
+                    .collect();
+                let why = format!(
+                    "objects that no row of {} holds (deleted)",
+                    target_model.table
+                );
+                self.count_unresolved(model.table, relation.object_id, label, gone, why);
+            }
+            self.add(state, target, existing)?;
         }
         Ok(())
     }
@@ -768,14 +783,23 @@ impl<'a> Walker<'a, '_> {
         table: TableName,
         column: &'static str,
         label: String,
-        n: u64,
+        objects: Vec<String>,
         why: String,
     ) {
+        let mut new = 0;
+        for object in objects {
+            if self
+                .unresolved_seen
+                .insert((table, column, label.clone(), object))
+            {
+                new += 1;
+            }
+        }
         let entry = self
             .unresolved
             .entry((table, column, label))
             .or_insert((0, why));
-        entry.0 += n;
+        entry.0 += new;
     }
 
     /// The table of content type `ct`, adding it to the plan when a model
