@@ -6,4 +6,5 @@ mod example;
 mod fake;
 mod harness;
 mod slice;
+mod tools;
 mod transfer;

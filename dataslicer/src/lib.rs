@@ -161,6 +161,7 @@
 
 extern crate self as dataslicer;
 
+pub mod catalog;
 pub mod cli;
 pub mod error;
 mod export;

@@ -1,0 +1,701 @@
+//! The live schema, read once into plain structs: tables, columns, keys,
+//! unique constraints and indexes, foreign keys, check constraints, Django's
+//! content types and the planner's row estimates.
+//!
+//! Everything `check`, `inspect`/`new` and `plan` know about a database
+//! comes from one [`Catalog::read`]: a handful of queries over PostgreSQL's
+//! system catalogs (never `information_schema`, which hides what the
+//! current role may not see and is slow), run in whatever transaction the
+//! caller gives. Personal data is never read: besides the catalogs, it reads
+//! `django_content_type` (app and model names), `auth_permission`'s names
+//! (for Django's verbose model names), the key *names* found in a small
+//! sample of each JSON column, and the path lengths of treebeard trees.
+//!
+//! ```no_run
+//! let mut client = dataslicer::connect("postgres://app@db.internal/shop")?;
+//! let catalog = dataslicer::catalog::Catalog::read(&mut client, &[])?;
+//! for table in &catalog.tables {
+//!     println!("{}: ~{} rows", table.name, table.estimated_rows.unwrap_or(0.0));
+//! }
+//! # Ok::<(), dataslicer::Error>(())
+//! ```
+
+use crate::error::{Error, Result};
+use crate::model::TableName;
+use postgres::GenericClient;
+use std::collections::HashMap;
+
+/// Everything read from one database.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    /// The tables of the chosen schemas, ordered by schema and name.
+    pub tables: Vec<Table>,
+    /// Django's content types, when `django_content_type` exists.
+    pub content_types: Vec<ContentType>,
+}
+
+/// A table (or partitioned table).
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    /// The schema.
+    pub schema: String,
+    /// The table's own name.
+    pub name: String,
+    /// Whether the `search_path` finds the table by its bare name.
+    pub visible: bool,
+    /// The columns, in the table's order.
+    pub columns: Vec<Column>,
+    /// The primary key's columns, in key order (empty without one).
+    pub primary_key: Vec<String>,
+    /// Unique constraints and unique indexes, the primary key not included.
+    pub unique: Vec<Unique>,
+    /// The table's foreign keys.
+    pub foreign_keys: Vec<ForeignKey>,
+    /// Check constraints.
+    pub checks: Vec<Check>,
+    /// The planner's row estimate (`pg_class.reltuples`); `None` when the
+    /// table has never been vacuumed or analyzed.
+    pub estimated_rows: Option<f64>,
+    /// Rows per level of a django-treebeard materialized path tree
+    /// (`path`, `depth`, `numchild` columns): the length of the roots' paths,
+    /// when the table has such rows.
+    pub tree_step: Option<u32>,
+}
+
+impl Table {
+    /// The column with this name.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The name as a model would write it: bare when the `search_path`
+    /// finds it, else schema-qualified.
+    pub fn table_name(&self) -> String {
+        if self.visible {
+            self.name.clone()
+        } else {
+            format!("{}.{}", self.schema, self.name)
+        }
+    }
+
+    /// Whether `name` (bare or `schema.name`) names this table.
+    pub fn is(&self, name: &TableName) -> bool {
+        name.name == self.name
+            && match name.schema {
+                Some(schema) => schema == self.schema,
+                None => self.visible,
+            }
+    }
+
+    /// The single-column primary key, if the key is one column.
+    pub fn single_key(&self) -> Option<&str> {
+        match self.primary_key.as_slice() {
+            [one] => Some(one),
+            _ => None,
+        }
+    }
+
+    /// Whether `column` alone is unique: the primary key, a unique
+    /// constraint or index on it alone, or a unique index on an expression
+    /// of it alone (`UNIQUE (lower(email))`).
+    pub fn is_unique(&self, column: &str) -> bool {
+        self.primary_key == [column]
+            || self
+                .unique
+                .iter()
+                .any(|u| !u.partial && u.columns.len() == 1 && u.columns[0] == column)
+    }
+
+    /// Whether `column` is part of any unique constraint or index.
+    pub fn in_unique(&self, column: &str) -> bool {
+        self.primary_key.iter().any(|c| c == column)
+            || self
+                .unique
+                .iter()
+                .any(|u| u.columns.iter().any(|c| c == column))
+    }
+
+    /// The foreign key whose only column is `column`.
+    pub fn foreign_key(&self, column: &str) -> Option<&ForeignKey> {
+        self.foreign_keys.iter().find(|fk| fk.columns == [column])
+    }
+}
+
+/// A column.
+#[derive(Debug, Clone, Default)]
+pub struct Column {
+    /// The column's name.
+    pub name: String,
+    /// The type as `format_type` prints it (`character varying(254)`).
+    pub type_name: String,
+    /// The type's name (`varchar`, `int4`, `_int4` for an array, an enum's
+    /// name); for a domain, its base type's.
+    pub base_type: String,
+    /// The kind of type: [`TypeKind`].
+    pub kind: TypeKind,
+    /// For an array, the element type's name (`int4` for `integer[]`).
+    pub element_type: Option<String>,
+    /// `varchar(n)` / `char(n)`: the limit in characters.
+    pub max_chars: Option<usize>,
+    /// `numeric(p, s)`: precision and scale.
+    pub numeric: Option<(u32, u32)>,
+    /// Whether the column is NOT NULL.
+    pub not_null: bool,
+    /// The default expression, if any.
+    pub default: Option<String>,
+    /// `GENERATED ... AS IDENTITY`: `a` (always) or `d` (by default).
+    pub identity: Option<char>,
+    /// Whether it is a generated (computed) column.
+    pub generated: bool,
+    /// For `json`/`jsonb` columns, the object keys seen in a small sample
+    /// of rows (names only, sorted).
+    pub json_keys: Vec<String>,
+}
+
+impl Column {
+    /// Whether an INSERT may leave the column out: it has a default, is an
+    /// identity or generated column.
+    pub fn has_default(&self) -> bool {
+        self.default.is_some() || self.identity.is_some() || self.generated
+    }
+}
+
+/// What kind of type a column has (`pg_type.typtype`, arrays apart).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TypeKind {
+    /// A base type (`int4`, `text`, `citext`, ...).
+    #[default]
+    Base,
+    /// An array of some type.
+    Array,
+    /// An enum.
+    Enum,
+    /// A range or multirange.
+    Range,
+    /// A composite (row) type.
+    Composite,
+    /// Something else (a pseudo-type).
+    Other,
+}
+
+/// A unique constraint or unique index.
+#[derive(Debug, Clone, Default)]
+pub struct Unique {
+    /// The constraint's or index's name.
+    pub name: String,
+    /// The columns it covers; for an expression index, the columns its
+    /// expressions use.
+    pub columns: Vec<String>,
+    /// Whether it is an index on expressions (`lower(email)`).
+    pub expression: bool,
+    /// Whether it is a partial index (`WHERE ...`), unique only among some rows.
+    pub partial: bool,
+}
+
+/// A foreign key constraint.
+#[derive(Debug, Clone, Default)]
+pub struct ForeignKey {
+    /// The constraint's name.
+    pub name: String,
+    /// The referencing columns.
+    pub columns: Vec<String>,
+    /// The referenced table's schema.
+    pub target_schema: String,
+    /// The referenced table's name.
+    pub target_table: String,
+    /// The referenced columns (the primary key, or a unique column).
+    pub target_columns: Vec<String>,
+    /// Whether the constraint is DEFERRABLE.
+    pub deferrable: bool,
+    /// Whether it is INITIALLY DEFERRED.
+    pub deferred: bool,
+}
+
+impl ForeignKey {
+    /// Whether it references the table `schema.name`.
+    pub fn targets(&self, table: &Table) -> bool {
+        self.target_schema == table.schema && self.target_table == table.name
+    }
+}
+
+/// A check constraint.
+#[derive(Debug, Clone, Default)]
+pub struct Check {
+    /// The constraint's name.
+    pub name: String,
+    /// The columns it uses.
+    pub columns: Vec<String>,
+    /// Its definition as `pg_get_constraintdef` prints it.
+    pub definition: String,
+}
+
+/// One row of `django_content_type`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentType {
+    /// The content type's id.
+    pub id: i64,
+    /// The app's label (`auth`).
+    pub app_label: String,
+    /// The model's name, lowercase (`user`, `logentry`).
+    pub model: String,
+    /// The model's verbose name (`log entry`) as Django's default permission
+    /// names give it, when `auth_permission` holds them.
+    pub verbose_name: Option<String>,
+}
+
+/// The system schemas, never read.
+const SYSTEM_SCHEMAS: &[&str] = &["pg_catalog", "information_schema", "pg_toast"];
+
+/// How many rows of each JSON column are sampled for key names.
+const JSON_SAMPLE_ROWS: i64 = 200;
+
+impl Catalog {
+    /// Reads the tables of `schemas` (empty: the schemas of the
+    /// `search_path`), and Django's content types when there are any.
+    pub fn read(client: &mut impl GenericClient, schemas: &[String]) -> Result<Catalog> {
+        let schemas: Vec<String> = if schemas.is_empty() {
+            let row = client
+                .query_one("SELECT current_schemas(false)::text[]", &[])
+                .map_err(|e| Error::query("reading the search_path", e))?;
+            row.get(0)
+        } else {
+            schemas.to_vec()
+        };
+        let schemas: Vec<String> = schemas
+            .into_iter()
+            .filter(|s| !SYSTEM_SCHEMAS.contains(&s.as_str()))
+            .collect();
+        let mut tables = read_tables(client, &schemas)?;
+        let oids: Vec<u32> = tables.iter().map(|(oid, _)| *oid).collect();
+        let mut by_oid: HashMap<u32, usize> = HashMap::new();
+        for (i, (oid, _)) in tables.iter().enumerate() {
+            by_oid.insert(*oid, i);
+        }
+        read_columns(client, &oids, &by_oid, &mut tables)?;
+        read_constraints(client, &oids, &by_oid, &mut tables)?;
+        read_unique_indexes(client, &oids, &by_oid, &mut tables)?;
+        let mut tables: Vec<Table> = tables.into_iter().map(|(_, t)| t).collect();
+        for table in &mut tables {
+            read_json_keys(client, table)?;
+            read_tree_step(client, table)?;
+        }
+        let content_types = read_content_types(client, &tables)?;
+        Ok(Catalog {
+            tables,
+            content_types,
+        })
+    }
+
+    /// Reads one table (its columns and constraints, no samples): `None`
+    /// when there is no such table.
+    pub fn describe(client: &mut impl GenericClient, name: &TableName) -> Result<Option<Table>> {
+        let rows = query(
+            client,
+            "tables",
+            "SELECT c.oid, n.nspname::text, c.relname::text, pg_table_is_visible(c.oid), \
+                    c.reltuples::float8 \
+             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE c.oid = to_regclass($1) AND c.relkind IN ('r', 'p')",
+            &[&crate::sql::table(name)],
+        )?;
+        let mut tables: Vec<(u32, Table)> = rows.iter().map(table_row).collect();
+        let Some(&(oid, _)) = tables.first() else {
+            return Ok(None);
+        };
+        let by_oid = HashMap::from([(oid, 0)]);
+        read_columns(client, &[oid], &by_oid, &mut tables)?;
+        read_constraints(client, &[oid], &by_oid, &mut tables)?;
+        read_unique_indexes(client, &[oid], &by_oid, &mut tables)?;
+        Ok(tables.pop().map(|(_, t)| t))
+    }
+
+    /// The table `name` names (bare names as the `search_path` finds them).
+    pub fn table(&self, name: &TableName) -> Option<&Table> {
+        self.tables.iter().find(|t| t.is(name))
+    }
+
+    /// The table `schema.name`.
+    pub fn table_in(&self, schema: &str, name: &str) -> Option<&Table> {
+        self.tables
+            .iter()
+            .find(|t| t.schema == schema && t.name == name)
+    }
+
+    /// The table a foreign key references.
+    pub fn target(&self, fk: &ForeignKey) -> Option<&Table> {
+        self.table_in(&fk.target_schema, &fk.target_table)
+    }
+
+    /// The table of Django's content types, when there is one.
+    pub fn content_type_table(&self) -> Option<&Table> {
+        self.tables
+            .iter()
+            .find(|t| t.visible && t.name == "django_content_type")
+    }
+
+    /// The content type whose default table (`<app_label>_<model>`) is
+    /// `table`.
+    pub fn content_type_of(&self, table: &str) -> Option<&ContentType> {
+        self.content_types
+            .iter()
+            .find(|ct| format!("{}_{}", ct.app_label, ct.model) == table)
+    }
+}
+
+fn query(
+    client: &mut impl GenericClient,
+    what: &str,
+    sql: &str,
+    params: &[&(dyn postgres::types::ToSql + Sync)],
+) -> Result<Vec<postgres::Row>> {
+    client
+        .query(sql, params)
+        .map_err(|e| Error::query(format!("reading the catalog ({what})"), e))
+}
+
+fn read_tables(client: &mut impl GenericClient, schemas: &[String]) -> Result<Vec<(u32, Table)>> {
+    let rows = query(
+        client,
+        "tables",
+        "SELECT c.oid, n.nspname::text, c.relname::text, pg_table_is_visible(c.oid), \
+                c.reltuples::float8 \
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY($1) \
+         ORDER BY n.nspname, c.relname",
+        &[&schemas],
+    )?;
+    Ok(rows.iter().map(table_row).collect())
+}
+
+fn table_row(r: &postgres::Row) -> (u32, Table) {
+    let reltuples: f64 = r.get(4);
+    (
+        r.get(0),
+        Table {
+            schema: r.get(1),
+            name: r.get(2),
+            visible: r.get(3),
+            estimated_rows: (reltuples >= 0.0).then_some(reltuples),
+            ..Table::default()
+        },
+    )
+}
+
+fn read_columns(
+    client: &mut impl GenericClient,
+    oids: &[u32],
+    by_oid: &HashMap<u32, usize>,
+    tables: &mut [(u32, Table)],
+) -> Result<()> {
+    let rows = query(
+        client,
+        "columns",
+        "SELECT a.attrelid, a.attname::text, format_type(a.atttypid, a.atttypmod), \
+                b.typname::text, b.typtype::text, b.typcategory::text, e.typname::text, \
+                CASE WHEN b.typname IN ('varchar', 'bpchar') AND a.atttypmod > 4 \
+                     THEN a.atttypmod - 4 END, \
+                CASE WHEN b.typname = 'numeric' AND a.atttypmod > 4 \
+                     THEN ((a.atttypmod - 4) >> 16) & 65535 END, \
+                CASE WHEN b.typname = 'numeric' AND a.atttypmod > 4 \
+                     THEN (a.atttypmod - 4) & 65535 END, \
+                a.attnotnull OR coalesce(t.typnotnull, false), \
+                pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text \
+         FROM pg_attribute a \
+         JOIN pg_type t ON t.oid = a.atttypid \
+         JOIN pg_type b ON b.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END \
+         LEFT JOIN pg_type e ON e.oid = b.typelem AND b.typcategory = 'A' \
+         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+         WHERE a.attrelid = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped \
+         ORDER BY a.attrelid, a.attnum",
+        &[&oids],
+    )?;
+    for r in rows {
+        let oid: u32 = r.get(0);
+        let typtype: String = r.get(4);
+        let category: String = r.get(5);
+        let element: Option<String> = r.get(6);
+        let kind = match (typtype.as_str(), category.as_str()) {
+            (_, "A") if element.is_some() => TypeKind::Array,
+            ("e", _) => TypeKind::Enum,
+            ("r" | "m", _) => TypeKind::Range,
+            ("c", _) => TypeKind::Composite,
+            ("b", _) => TypeKind::Base,
+            _ => TypeKind::Other,
+        };
+        let generated: String = r.get(13);
+        let identity: String = r.get(12);
+        let precision: Option<i32> = r.get(8);
+        let scale: Option<i32> = r.get(9);
+        let column = Column {
+            name: r.get(1),
+            type_name: r.get(2),
+            base_type: r.get(3),
+            kind,
+            element_type: element,
+            max_chars: r.get::<_, Option<i32>>(7).map(|n| n as usize),
+            numeric: precision.zip(scale).map(|(p, s)| (p as u32, s as u32)),
+            not_null: r.get(10),
+            default: if generated.is_empty() {
+                r.get(11)
+            } else {
+                None
+            },
+            identity: identity.chars().next(),
+            generated: !generated.is_empty(),
+            json_keys: Vec::new(),
+        };
+        tables[by_oid[&oid]].1.columns.push(column);
+    }
+    Ok(())
+}
+
+/// The names of the columns `attnums` of the table, in that order.
+fn names(attnums: &[i16], all: &[(i16, String)]) -> Vec<String> {
+    attnums
+        .iter()
+        .filter_map(|n| all.iter().find(|(a, _)| a == n).map(|(_, s)| s.clone()))
+        .collect()
+}
+
+fn read_constraints(
+    client: &mut impl GenericClient,
+    oids: &[u32],
+    by_oid: &HashMap<u32, usize>,
+    tables: &mut [(u32, Table)],
+) -> Result<()> {
+    let attnums = query(
+        client,
+        "column numbers",
+        "SELECT attrelid, attnum, attname::text FROM pg_attribute \
+         WHERE attrelid IN (SELECT conrelid FROM pg_constraint WHERE conrelid = ANY($1) \
+                            UNION SELECT confrelid FROM pg_constraint WHERE conrelid = ANY($1)) \
+           AND attnum > 0 AND NOT attisdropped",
+        &[&oids],
+    )?;
+    let mut columns: HashMap<u32, Vec<(i16, String)>> = HashMap::new();
+    for r in attnums {
+        columns
+            .entry(r.get(0))
+            .or_default()
+            .push((r.get(1), r.get(2)));
+    }
+    let rows = query(
+        client,
+        "constraints",
+        "SELECT c.conrelid, c.conname::text, c.contype::text, c.conkey, c.confrelid, c.confkey, \
+                c.condeferrable, c.condeferred, pg_get_constraintdef(c.oid), \
+                fn.nspname::text, fc.relname::text \
+         FROM pg_constraint c \
+         LEFT JOIN pg_class fc ON fc.oid = c.confrelid \
+         LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace \
+         WHERE c.conrelid = ANY($1) AND c.contype IN ('p', 'u', 'f', 'c') \
+         ORDER BY c.conrelid, c.conname",
+        &[&oids],
+    )?;
+    let empty = Vec::new();
+    for r in rows {
+        let oid: u32 = r.get(0);
+        let table = &mut tables[by_oid[&oid]].1;
+        let own = columns.get(&oid).unwrap_or(&empty);
+        let keys: Vec<i16> = r.get::<_, Option<Vec<i16>>>(3).unwrap_or_default();
+        let key_names = names(&keys, own);
+        let name: String = r.get(1);
+        match r.get::<_, String>(2).as_str() {
+            "p" => table.primary_key = key_names,
+            "u" => table.unique.push(Unique {
+                name,
+                columns: key_names,
+                expression: false,
+                partial: false,
+            }),
+            "f" => {
+                let target_oid: u32 = r.get(4);
+                let target_keys: Vec<i16> = r.get::<_, Option<Vec<i16>>>(5).unwrap_or_default();
+                let target_columns =
+                    names(&target_keys, columns.get(&target_oid).unwrap_or(&empty));
+                table.foreign_keys.push(ForeignKey {
+                    name,
+                    columns: key_names,
+                    target_schema: r.get(9),
+                    target_table: r.get(10),
+                    target_columns,
+                    deferrable: r.get(6),
+                    deferred: r.get(7),
+                });
+            }
+            _ => table.checks.push(Check {
+                name,
+                columns: key_names,
+                definition: r.get(8),
+            }),
+        }
+    }
+    Ok(())
+}
+
+/// Unique indexes that no constraint stands for (`CREATE UNIQUE INDEX`,
+/// Django's `UniqueConstraint` with expressions or a condition).
+fn read_unique_indexes(
+    client: &mut impl GenericClient,
+    oids: &[u32],
+    by_oid: &HashMap<u32, usize>,
+    tables: &mut [(u32, Table)],
+) -> Result<()> {
+    let rows = query(
+        client,
+        "unique indexes",
+        "SELECT i.indrelid, ic.relname::text, \
+                ARRAY(SELECT a.attname::text FROM pg_attribute a \
+                      WHERE a.attrelid = i.indrelid AND a.attnum > 0 AND ( \
+                            a.attnum = ANY(i.indkey::int2[]) OR EXISTS ( \
+                            SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass \
+                              AND d.objid = i.indexrelid AND d.refobjid = i.indrelid \
+                              AND d.refobjsubid = a.attnum)) \
+                      ORDER BY a.attnum), \
+                i.indexprs IS NOT NULL, i.indpred IS NOT NULL \
+         FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid \
+         WHERE i.indrelid = ANY($1) AND i.indisunique AND NOT i.indisprimary \
+           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid \
+                           AND c.conrelid = i.indrelid) \
+         ORDER BY i.indrelid, ic.relname",
+        &[&oids],
+    )?;
+    for r in rows {
+        let oid: u32 = r.get(0);
+        tables[by_oid[&oid]].1.unique.push(Unique {
+            name: r.get(1),
+            columns: r.get(2),
+            expression: r.get(3),
+            partial: r.get(4),
+        });
+    }
+    Ok(())
+}
+
+fn qualified(table: &Table) -> String {
+    format!(
+        "{}.{}",
+        crate::sql::ident(&table.schema),
+        crate::sql::ident(&table.name)
+    )
+}
+
+/// The key names of each JSON column's objects in a sample of rows.
+fn read_json_keys(client: &mut impl GenericClient, table: &mut Table) -> Result<()> {
+    let name = qualified(table);
+    for column in &mut table.columns {
+        if !matches!(column.base_type.as_str(), "json" | "jsonb") {
+            continue;
+        }
+        let col = crate::sql::ident(&column.name);
+        let sql = format!(
+            "SELECT DISTINCT k::text FROM (SELECT {col}::jsonb AS v FROM {name} \
+             WHERE {col} IS NOT NULL LIMIT {JSON_SAMPLE_ROWS}) s, \
+             jsonb_object_keys(CASE WHEN jsonb_typeof(s.v) = 'object' THEN s.v END) k \
+             ORDER BY 1 LIMIT 100"
+        );
+        let rows = client.query(&sql, &[]).map_err(|e| {
+            Error::query(
+                format!(
+                    "reading the key names of JSON column {}.{}",
+                    table.name, column.name
+                ),
+                e,
+            )
+        })?;
+        column.json_keys = rows.iter().map(|r| r.get(0)).collect();
+    }
+    Ok(())
+}
+
+/// A django-treebeard MP tree's step: the length of a root's path.
+fn read_tree_step(client: &mut impl GenericClient, table: &mut Table) -> Result<()> {
+    let has = |name: &str, integer: bool| {
+        table.column(name).is_some_and(|c| {
+            let int = matches!(c.base_type.as_str(), "int2" | "int4" | "int8");
+            int == integer
+        })
+    };
+    if !(has("path", false) && has("depth", true) && has("numchild", true)) {
+        return Ok(());
+    }
+    let sql = format!(
+        "SELECT min(length(path))::int4 FROM (SELECT path FROM {} WHERE depth = 1 LIMIT 100) s",
+        qualified(table)
+    );
+    let row = client
+        .query_one(&sql, &[])
+        .map_err(|e| Error::query(format!("reading the tree paths of {}", table.name), e))?;
+    table.tree_step = row.get::<_, Option<i32>>(0).map(|n| n.max(1) as u32);
+    Ok(())
+}
+
+fn read_content_types(
+    client: &mut impl GenericClient,
+    tables: &[Table],
+) -> Result<Vec<ContentType>> {
+    let Some(ct) = tables
+        .iter()
+        .find(|t| t.visible && t.name == "django_content_type")
+    else {
+        return Ok(Vec::new());
+    };
+    if ct.column("app_label").is_none() || ct.column("model").is_none() || ct.column("id").is_none()
+    {
+        return Ok(Vec::new());
+    }
+    let rows = query(
+        client,
+        "content types",
+        &format!(
+            "SELECT id::int8, app_label::text, model::text FROM {} ORDER BY id",
+            qualified(ct)
+        ),
+        &[],
+    )?;
+    let mut out: Vec<ContentType> = rows
+        .iter()
+        .map(|r| ContentType {
+            id: r.get(0),
+            app_label: r.get(1),
+            model: r.get(2),
+            verbose_name: None,
+        })
+        .collect();
+    // Django names the default permissions "Can add <verbose name>" with the
+    // codename "add_<model>": the verbose name gives the words of the model's
+    // class name (`log entry` for `LogEntry`).
+    let permissions = tables
+        .iter()
+        .find(|t| t.visible && t.name == "auth_permission");
+    if let Some(permissions) = permissions.filter(|p| {
+        p.column("name").is_some()
+            && p.column("codename").is_some()
+            && p.column("content_type_id").is_some()
+    }) {
+        let rows = query(
+            client,
+            "permission names",
+            &format!(
+                "SELECT content_type_id::int8, substr(name, 9)::text FROM {} \
+                 WHERE name LIKE 'Can add %' AND codename LIKE 'add\\_%'",
+                qualified(permissions)
+            ),
+            &[],
+        )?;
+        for r in rows {
+            let id: i64 = r.get(0);
+            let verbose: String = r.get(1);
+            if let Some(ct) = out.iter_mut().find(|ct| ct.id == id) {
+                let joined: String = verbose
+                    .split_whitespace()
+                    .collect::<String>()
+                    .to_lowercase();
+                if joined == ct.model {
+                    ct.verbose_name = Some(verbose);
+                }
+            }
+        }
+    }
+    Ok(out)
+}

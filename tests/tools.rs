@@ -1,0 +1,5 @@
+//! From a live database to a working exporter: the catalog reader, `dataslicer
+//! new` / `inspect`, an exporter's `check` and `plan`, and `dataslicer verify`.
+
+mod catalog;
+mod support;
