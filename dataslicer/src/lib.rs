@@ -178,6 +178,7 @@ pub mod schema;
 pub mod sink;
 pub mod source;
 pub mod sql;
+pub mod verify;
 
 #[doc(hidden)]
 #[path = "private.rs"]
