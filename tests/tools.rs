@@ -2,5 +2,6 @@
 //! new` / `inspect`, an exporter's `check` and `plan`, and `dataslicer verify`.
 
 mod catalog;
+mod check;
 mod support;
 mod verify;

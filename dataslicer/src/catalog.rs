@@ -254,10 +254,7 @@ impl Catalog {
     /// `search_path`), and Django's content types when there are any.
     pub fn read(client: &mut impl GenericClient, schemas: &[String]) -> Result<Catalog> {
         let schemas: Vec<String> = if schemas.is_empty() {
-            let row = client
-                .query_one("SELECT current_schemas(false)::text[]", &[])
-                .map_err(|e| Error::query("reading the search_path", e))?;
-            row.get(0)
+            Catalog::search_path(client)?
         } else {
             schemas.to_vec()
         };
@@ -284,6 +281,14 @@ impl Catalog {
             tables,
             content_types,
         })
+    }
+
+    /// The schemas of the `search_path` that exist, in order.
+    pub fn search_path(client: &mut impl GenericClient) -> Result<Vec<String>> {
+        let row = client
+            .query_one("SELECT current_schemas(false)::text[]", &[])
+            .map_err(|e| Error::query("reading the search_path", e))?;
+        Ok(row.get(0))
     }
 
     /// Reads one table (its columns and constraints, no samples): `None`

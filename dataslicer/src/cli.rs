@@ -48,6 +48,16 @@ enum RawCommand {
     Plan(RawSampleArgs),
     /// Loads a slice directory into PostgreSQL exactly as it is.
     Load(RawLoad),
+    /// Checks the models against the live schema: every problem of every
+    /// table in one report; exits 1 on problems (for CI, after migrations).
+    Check(RawCheck),
+}
+
+#[derive(Debug, clap::Args)]
+struct RawCheck {
+    /// The database: a postgres:// URL (default: $DATABASE_URL).
+    #[arg(long)]
+    from: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -178,6 +188,10 @@ impl<'a> App<'a> {
                 eprintln!("{message}");
                 ExitCode::from(2)
             }
+            Err(Error::Problems(report)) => {
+                print!("{report}");
+                ExitCode::FAILURE
+            }
             Err(error) => {
                 eprintln!("error: {error}");
                 ExitCode::FAILURE
@@ -228,6 +242,27 @@ impl<'a> App<'a> {
                 }
                 Ok(out)
             }
+            RawCommand::Check(raw) => {
+                let url = match raw.from.or_else(|| std::env::var("DATABASE_URL").ok()) {
+                    Some(url) => url,
+                    None => match self.default_source.take() {
+                        Some(source) => source()?,
+                        None => {
+                            return Err(Error::Usage(
+                                "no database: pass --from postgres://user@host/db, or set DATABASE_URL"
+                                    .into(),
+                            ));
+                        }
+                    },
+                };
+                let report = run_check(&self.jobs, &url)?;
+                let text = format!("{}: models against {}\n{report}", self.name, redact(&url));
+                if report.is_ok() {
+                    Ok(text)
+                } else {
+                    Err(Error::Problems(text))
+                }
+            }
             RawCommand::Load(raw) => {
                 let if_exists: IfExists = raw.if_exists.parse()?;
                 let mut client = connect(&raw.to)?;
@@ -270,6 +305,31 @@ impl<'a> App<'a> {
             }
         }
     }
+}
+
+/// The models of the jobs (and every model they reach) against the live
+/// schema of `url`, read in one read-only transaction.
+fn run_check(jobs: &[ImportJob], url: &str) -> Result<crate::check::Report> {
+    let plan = Plan::new(jobs)?;
+    let models: Vec<&'static crate::model::Model> = plan.tables.iter().map(|t| t.model).collect();
+    let mut client = connect(url)?;
+    let mut tx = client
+        .build_transaction()
+        .read_only(true)
+        .start()
+        .map_err(|e| Error::query("starting a read-only transaction", e))?;
+    let mut schemas = crate::catalog::Catalog::search_path(&mut tx)?;
+    for model in &models {
+        if let Some(schema) = model.table.schema {
+            if !schemas.iter().any(|s| s == schema) {
+                schemas.push(schema.to_string());
+            }
+        }
+    }
+    let catalog = crate::catalog::Catalog::read(&mut tx, &schemas)?;
+    tx.commit()
+        .map_err(|e| Error::query("ending the read-only transaction", e))?;
+    Ok(crate::check::check(&models, &catalog))
 }
 
 /// Opens the source and the sink of a `slice` and runs it.

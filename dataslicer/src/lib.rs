@@ -162,6 +162,7 @@
 extern crate self as dataslicer;
 
 pub mod catalog;
+pub mod check;
 pub mod cli;
 pub mod error;
 mod export;
