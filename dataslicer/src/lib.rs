@@ -167,6 +167,8 @@ pub mod cli;
 pub mod error;
 mod export;
 pub mod fake;
+#[cfg(feature = "codegen")]
+pub mod generate;
 pub mod job;
 pub mod keys;
 pub mod manifest;
@@ -179,6 +181,8 @@ pub mod schema;
 pub mod sink;
 pub mod source;
 pub mod sql;
+#[cfg(feature = "codegen")]
+pub mod tool;
 pub mod verify;
 
 #[doc(hidden)]
@@ -201,12 +205,29 @@ pub use source::{DirSource, PgSource, Source};
 #[cfg(feature = "derive")]
 pub use dataslicer_derive::Importer;
 
+// The crates of the field types, so that models name them through
+// dataslicer (`dataslicer::chrono::NaiveDate`) and need no version of their
+// own that must match.
+#[cfg(feature = "chrono")]
+pub use chrono;
+pub use rand;
+#[cfg(feature = "rust_decimal")]
+pub use rust_decimal;
+#[cfg(feature = "json")]
+pub use serde_json;
+#[cfg(feature = "uuid")]
+pub use uuid;
+
 /// Everything a model file and an exporter need: `use dataslicer::prelude::*;`.
 pub mod prelude {
+    pub use crate::fake::FakeInput;
     pub use crate::job::ImportJob;
     pub use crate::model::Importer;
     pub use crate::params;
     pub use crate::run::{Options, download};
     #[cfg(feature = "derive")]
     pub use dataslicer_derive::Importer;
+    /// Drawing from [`FakeInput::rng`] in a `with` function
+    /// (`input.rng().random_range(0..10)`) needs no `rand` of your own.
+    pub use rand::{Rng, RngExt};
 }
