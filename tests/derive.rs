@@ -249,3 +249,107 @@ fn fake_kind_names_are_the_kinds_the_derive_accepts_in_order() {
     assert_eq!(fields, FakeKind::NAMES);
     assert_eq!(kinds, FakeKind::NAMES);
 }
+
+mod relations {
+    use dataslicer::prelude::*;
+
+    #[derive(Importer)]
+    #[table("django_content_type")]
+    pub struct ContentType {
+        pub id: i32,
+        pub app_label: String,
+        pub model: String,
+    }
+
+    #[derive(Importer)]
+    #[table("shop_currency")]
+    #[content_type("shop", "money")]
+    pub struct Currency {
+        pub id: i32,
+        pub code: String,
+    }
+
+    #[derive(Importer)]
+    #[table("shop_price")]
+    pub struct Price {
+        pub id: i64,
+        #[fk(Currency, key = "code", no_descend)]
+        pub currency_code: String,
+        #[fk(ContentType)]
+        pub content_type_id: i32,
+        #[generic(content_type = "content_type_id", descend)]
+        pub object_id: String,
+        #[tree(step = 3)]
+        pub path: String,
+    }
+
+    #[derive(Importer)]
+    #[table("shop_special_price")]
+    pub struct SpecialPrice {
+        #[pk]
+        #[fk(Price)]
+        pub price_ptr_id: i64,
+    }
+
+    #[test]
+    fn relation_attributes_fill_in_the_model() {
+        let price = Price::MODEL;
+        let currency = &price.foreign_keys[0];
+        assert_eq!(currency.target_key, "code");
+        assert!(!currency.descend && !currency.targets_primary_key());
+        assert!(price.foreign_keys[1].descend);
+        let generic = &price.generic_relations[0];
+        assert_eq!(
+            (generic.object_id, generic.content_type, generic.descend),
+            ("object_id", "content_type_id", true)
+        );
+        let tree = price.tree.expect("a tree");
+        assert_eq!((tree.path, tree.step), ("path", 3));
+        assert_eq!(price.module, module_path!());
+        assert!(price.parent_link().is_none());
+        assert_eq!(
+            SpecialPrice::MODEL.parent_link().map(|fk| fk.column),
+            Some("price_ptr_id")
+        );
+    }
+
+    #[test]
+    fn content_types_follow_djangos_default_table_names() {
+        assert!(Currency::MODEL.has_content_type("shop", "money"));
+        assert!(!Currency::MODEL.has_content_type("shop", "currency"));
+        assert!(Price::MODEL.has_content_type("shop", "price"));
+        assert!(!Price::MODEL.has_content_type("sho", "p_price"));
+    }
+
+    #[test]
+    fn every_model_registers_itself() {
+        let all = dataslicer::model::all_models();
+        for model in [
+            Price::MODEL,
+            Currency::MODEL,
+            SpecialPrice::MODEL,
+            ContentType::MODEL,
+        ] {
+            assert_eq!(
+                all.iter().filter(|m| m.is(model)).count(),
+                1,
+                "{}",
+                model.rust_name
+            );
+        }
+    }
+
+    #[test]
+    fn the_derive_hashes_column_names_as_the_runtime_does() {
+        // `key = "code"` compiled above only if both hash "code" alike; this
+        // pins the function itself.
+        assert_eq!(
+            dataslicer::__private::column_hash(""),
+            0xcbf2_9ce4_8422_2325
+        );
+        assert_eq!(
+            dataslicer::__private::column_hash("a"),
+            0xaf63_dc4c_8601_ec8c
+        );
+    }
+}

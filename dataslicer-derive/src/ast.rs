@@ -12,6 +12,8 @@ pub struct Input<'a> {
     /// reported and `fields` is empty.
     pub named: bool,
     pub fields: Vec<Field<'a>>,
+    /// `#[content_type("app_label", "model")]`.
+    pub content_type: Option<(LitStr, LitStr)>,
 }
 
 /// `#[table("schema.name")]`.
@@ -32,6 +34,10 @@ pub struct Field<'a> {
     pub pk: Option<Span>,
     pub fk: Option<ForeignKey>,
     pub fake: Option<Fake>,
+    /// `#[generic(content_type = "...")]`: the object id of a generic relation.
+    pub generic: Option<Generic>,
+    /// `#[tree(step = n)]`: the path of a materialized-path tree.
+    pub tree: Option<Tree>,
 }
 
 impl Field<'_> {
@@ -64,10 +70,30 @@ pub fn option_inner(ty: &Type) -> Option<&Type> {
     }
 }
 
-/// `#[fk(Model)]` or `#[fk(Model, optional)]`.
+/// `#[fk(Model)]`, with any of `optional`, `no_descend` and `key = "column"`.
 pub struct ForeignKey {
     pub target: Path,
     pub optional: Option<Span>,
+    pub no_descend: Option<Span>,
+    /// `key = "column"`: the referenced unique column, when not the primary key.
+    pub key: Option<LitStr>,
+}
+
+/// `#[generic(content_type = "column", descend)]` on the object id field of a
+/// Django generic foreign key.
+pub struct Generic {
+    /// The content type column, with the span of its literal.
+    pub content_type: LitStr,
+    pub descend: bool,
+    /// The whole attribute, for errors about the relation as a whole.
+    pub attr: syn::Attribute,
+}
+
+/// `#[tree(step = n)]` on the path field of a materialized-path tree.
+pub struct Tree {
+    pub step: u32,
+    /// The whole attribute.
+    pub attr: syn::Attribute,
 }
 
 /// `#[fake(kind, unique, consistent, max_length = n)]`.

@@ -1,7 +1,7 @@
 //! Parsing: the struct and its attributes into [`ast::Input`], collecting every
 //! error instead of stopping at the first.
 
-use crate::ast::{self, FakeClass, FakeKind, Field, ForeignKey, Input, Table};
+use crate::ast::{self, FakeClass, FakeKind, Field, ForeignKey, Generic, Input, Table, Tree};
 use proc_macro2::Span;
 use syn::{Attribute, Data, DeriveInput, Fields, LitInt, LitStr, Path, Token};
 
@@ -136,7 +136,56 @@ pub fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Input<'a> {
         table,
         named: fields.is_some(),
         fields: fields.unwrap_or_default(),
+        content_type: parse_content_type(input, errors),
     }
+}
+
+/// `#[content_type("app_label", "model")]` on the struct.
+fn parse_content_type(input: &DeriveInput, errors: &mut Errors) -> Option<(LitStr, LitStr)> {
+    const EXPECTED: &str = "expected `#[content_type(\"app_label\", \"model\")]`, Django's \
+                            content type of this model";
+    let mut found = None;
+    for attr in input
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("content_type"))
+    {
+        let parsed = attr.parse_args_with(|input: syn::parse::ParseStream| {
+            let app: LitStr = input.parse()?;
+            input.parse::<Token![,]>()?;
+            let model: LitStr = input.parse()?;
+            let _ = input.parse::<Option<Token![,]>>()?;
+            if !input.is_empty() {
+                return Err(input.error(EXPECTED));
+            }
+            Ok((app, model))
+        });
+        match parsed {
+            Err(_) => errors.error_at(attr, EXPECTED),
+            Ok(_) if found.is_some() => errors.error_at(attr, "duplicate `#[content_type]`"),
+            Ok((app, model)) => {
+                for part in [&app, &model] {
+                    if part.value().trim().is_empty() {
+                        errors.error(
+                            part.span(),
+                            "empty: `#[content_type(\"app_label\", \"model\")]`",
+                        );
+                    }
+                }
+                if model.value() != model.value().to_lowercase() {
+                    errors.error(
+                        model.span(),
+                        format!(
+                            "Django stores content type models in lower case: write `\"{}\"`",
+                            model.value().to_lowercase()
+                        ),
+                    );
+                }
+                found = Some((app, model));
+            }
+        }
+    }
+    found
 }
 
 fn parse_table(input: &DeriveInput, errors: &mut Errors) -> Option<Table> {
@@ -202,6 +251,8 @@ fn parse_field<'a>(field: &'a syn::Field, errors: &mut Errors) -> Option<Field<'
         pk: None,
         fk: None,
         fake: None,
+        generic: None,
+        tree: None,
     };
     let mut column_attr = false;
     for attr in &field.attrs {
@@ -235,6 +286,22 @@ fn parse_field<'a>(field: &'a syn::Field, errors: &mut Errors) -> Option<Field<'
                 Ok(fk) => parsed.fk = Some(fk),
                 Err(error) => errors.push(error),
             }
+        } else if path.is_ident("generic") {
+            match parse_generic(attr) {
+                Ok(_) if parsed.generic.is_some() => {
+                    errors.error_at(attr, "duplicate `#[generic]` on one field")
+                }
+                Ok(generic) => parsed.generic = Some(generic),
+                Err(error) => errors.push(error),
+            }
+        } else if path.is_ident("tree") {
+            match parse_tree(attr) {
+                Ok(_) if parsed.tree.is_some() => {
+                    errors.error_at(attr, "duplicate `#[tree]` on one field")
+                }
+                Ok(tree) => parsed.tree = Some(tree),
+                Err(error) => errors.push(error),
+            }
         } else if path.is_ident("fake") {
             match parse_fake(attr, errors) {
                 Some(_) if parsed.fake.is_some() => {
@@ -249,7 +316,8 @@ fn parse_field<'a>(field: &'a syn::Field, errors: &mut Errors) -> Option<Field<'
 }
 
 fn parse_fk(attr: &Attribute) -> syn::Result<ForeignKey> {
-    const EXPECTED: &str = "expected `#[fk(Model)]` or `#[fk(Model, optional)]`";
+    const EXPECTED: &str = "expected `#[fk(Model)]`, with any of `optional`, `no_descend` and \
+                            `key = \"column\"`: `#[fk(Model, optional, no_descend)]`";
     let syn::Meta::List(list) = &attr.meta else {
         return Err(syn::Error::new_spanned(attr, EXPECTED));
     };
@@ -257,29 +325,116 @@ fn parse_fk(attr: &Attribute) -> syn::Result<ForeignKey> {
         let target: Path = input
             .parse()
             .map_err(|e| syn::Error::new(e.span(), EXPECTED))?;
-        let mut optional = None;
-        if input.parse::<Option<Token![,]>>()?.is_some() && !input.is_empty() {
+        let mut fk = ForeignKey {
+            target,
+            optional: None,
+            no_descend: None,
+            key: None,
+        };
+        while input.parse::<Option<Token![,]>>()?.is_some() && !input.is_empty() {
             let flag: syn::Ident = input.parse()?;
-            if flag != "optional" {
-                return Err(syn::Error::new(
-                    flag.span(),
-                    format!("unknown foreign key option `{flag}`: {EXPECTED}"),
-                ));
+            let duplicate = || syn::Error::new(flag.span(), format!("duplicate `{flag}`"));
+            match flag.to_string().as_str() {
+                "optional" if fk.optional.is_some() => return Err(duplicate()),
+                "optional" => fk.optional = Some(flag.span()),
+                "no_descend" if fk.no_descend.is_some() => return Err(duplicate()),
+                "no_descend" => fk.no_descend = Some(flag.span()),
+                "key" if fk.key.is_some() => return Err(duplicate()),
+                "key" => {
+                    input.parse::<Token![=]>()?;
+                    let column: LitStr = input.parse()?;
+                    if column.value().is_empty() {
+                        return Err(syn::Error::new(column.span(), "the key column is empty"));
+                    }
+                    fk.key = Some(column);
+                }
+                other => {
+                    let hint = did_you_mean(other, ["optional", "no_descend", "key"].into_iter())
+                        .map(|s| format!(" (did you mean `{s}`?)"))
+                        .unwrap_or_default();
+                    return Err(syn::Error::new(
+                        flag.span(),
+                        format!("unknown foreign key option `{flag}`{hint}: {EXPECTED}"),
+                    ));
+                }
             }
-            optional = Some(flag.span());
-            let _ = input.parse::<Option<Token![,]>>()?;
         }
         if !input.is_empty() {
             return Err(input.error(EXPECTED));
         }
-        Ok(ForeignKey { target, optional })
+        Ok(fk)
     })
     .map_err(|e| {
-        if e.to_string().starts_with("expected `#[fk") || e.to_string().starts_with("unknown") {
+        let text = e.to_string();
+        if text.starts_with("expected `#[fk")
+            || text.starts_with("unknown")
+            || text.starts_with("duplicate")
+            || text.starts_with("the key")
+        {
             e
         } else {
             syn::Error::new(e.span(), EXPECTED)
         }
+    })
+}
+
+fn parse_generic(attr: &Attribute) -> syn::Result<Generic> {
+    const EXPECTED: &str = "expected `#[generic(content_type = \"content_type_id\")]` or \
+                            `#[generic(content_type = \"content_type_id\", descend)]`";
+    if !matches!(attr.meta, syn::Meta::List(_)) {
+        return Err(syn::Error::new_spanned(attr, EXPECTED));
+    }
+    let mut content_type = None;
+    let mut descend = false;
+    attr.parse_nested_meta(|meta| {
+        if meta.path.is_ident("content_type") {
+            let column: LitStr = meta.value()?.parse()?;
+            if column.value().is_empty() {
+                return Err(syn::Error::new(
+                    column.span(),
+                    "the content type column is empty",
+                ));
+            }
+            content_type = Some(column);
+            Ok(())
+        } else if meta.path.is_ident("descend") {
+            descend = true;
+            Ok(())
+        } else {
+            Err(meta.error(format!("unknown generic relation option: {EXPECTED}")))
+        }
+    })?;
+    let content_type = content_type.ok_or_else(|| syn::Error::new_spanned(attr, EXPECTED))?;
+    Ok(Generic {
+        content_type,
+        descend,
+        attr: attr.clone(),
+    })
+}
+
+fn parse_tree(attr: &Attribute) -> syn::Result<Tree> {
+    const EXPECTED: &str = "expected `#[tree]` or `#[tree(step = 4)]` on the path field of a \
+                            materialized-path tree";
+    let mut step = 4;
+    match &attr.meta {
+        syn::Meta::Path(_) => {}
+        syn::Meta::List(_) => attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("step") {
+                let n: LitInt = meta.value()?.parse()?;
+                step = n.base10_parse::<u32>()?;
+                if step == 0 {
+                    return Err(syn::Error::new(n.span(), "the step is at least 1"));
+                }
+                Ok(())
+            } else {
+                Err(meta.error(EXPECTED))
+            }
+        })?,
+        syn::Meta::NameValue(_) => return Err(syn::Error::new_spanned(attr, EXPECTED)),
+    }
+    Ok(Tree {
+        step,
+        attr: attr.clone(),
     })
 }
 
@@ -373,7 +528,7 @@ fn parse_fake(attr: &Attribute, errors: &mut Errors) -> Option<ast::Fake> {
 }
 
 /// The candidate closest to `word`, if it is close enough to be a typo.
-fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .map(|c| (edit_distance(word, c), c))
         .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(1))

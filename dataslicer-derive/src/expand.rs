@@ -43,6 +43,35 @@ fn generate(input: &Input, pk: usize) -> TokenStream {
     let columns = input.fields.iter().map(column);
     let foreign_keys = input.fields.iter().filter_map(foreign_key);
     let fake_checks = input.fields.iter().filter_map(fake_check);
+    let generic_relations = input.fields.iter().filter_map(generic_relation);
+    let relation_checks = input.fields.iter().filter_map(relation_check);
+    let tree = match input
+        .fields
+        .iter()
+        .find_map(|f| Some((f, f.tree.as_ref()?)))
+    {
+        Some((field, tree)) => {
+            let path = &field.column;
+            let step = tree.step;
+            quote!(::dataslicer::__private::Option::Some(::dataslicer::model::Tree { path: #path, step: #step }))
+        }
+        None => quote!(::dataslicer::__private::Option::None),
+    };
+    let content_type = match &input.content_type {
+        Some((app, model)) => quote!(::dataslicer::__private::Option::Some((#app, #model))),
+        None => quote!(::dataslicer::__private::Option::None),
+    };
+    let has_columns = input.fields.iter().map(|field| {
+        let hash = column_hash(&field.column);
+        let ty = field.ty;
+        quote! {
+            #[diagnostic::do_not_recommend]
+            #[automatically_derived]
+            impl ::dataslicer::__private::HasColumn<#hash> for #ident {
+                type Type = #ty;
+            }
+        }
+    });
     let select_list = select_list(&input.fields);
     let reads = input.fields.iter().map(|f| f.ident);
     quote! {
@@ -62,9 +91,19 @@ fn generate(input: &Input, pk: usize) -> TokenStream {
                     primary_key: #key_column,
                     columns: &[#(#columns),*],
                     foreign_keys: &[#(#foreign_keys),*],
+                    generic_relations: &[#(#generic_relations),*],
+                    content_type: #content_type,
+                    tree: #tree,
+                    module: ::core::module_path!(),
                     select_list: #select_list,
                 };
             }
+
+            ::dataslicer::__private::inventory::submit! {
+                ::dataslicer::__private::Registered(<#ident as ::dataslicer::Importer>::model)
+            }
+
+            #(#has_columns)*
 
             #[automatically_derived]
             impl ::dataslicer::__private::Fields for #ident {
@@ -76,6 +115,7 @@ fn generate(input: &Input, pk: usize) -> TokenStream {
             }
 
             #(#fake_checks)*
+            #(#relation_checks)*
         };
     }
 }
@@ -145,9 +185,62 @@ fn foreign_key(field: &Field) -> Option<TokenStream> {
     let ty = field.ty;
     let column = &field.column;
     let optional = fk.optional.is_some();
+    let descend = fk.no_descend.is_none();
     let field_ty = quote_spanned!(target_span=> #ty);
-    Some(quote_spanned! {target_span=>
-        ::dataslicer::__private::foreign_key::<#target, #field_ty>(#column, #optional)
+    Some(match &fk.key {
+        None => quote_spanned! {target_span=>
+            ::dataslicer::__private::foreign_key::<#target, #field_ty>(#column, #optional, #descend)
+        },
+        Some(key) => {
+            let hash = column_hash(&key.value());
+            let key_span = key.span();
+            let target = quote_spanned!(key_span=> #target);
+            quote_spanned! {key_span=>
+                ::dataslicer::__private::foreign_key_to::<#target, #field_ty, #hash>(
+                    #column, #key, #optional, #descend,
+                )
+            }
+        }
+    })
+}
+
+/// The column-name hash of `HasColumn`; the same function as
+/// `dataslicer::__private::column_hash` (FNV-1a), which a test checks.
+fn column_hash(name: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in name.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+fn generic_relation(field: &Field) -> Option<TokenStream> {
+    let generic = field.generic.as_ref()?;
+    let object_id = &field.column;
+    let content_type = &generic.content_type;
+    let descend = generic.descend;
+    Some(quote! {
+        ::dataslicer::model::GenericRelation {
+            object_id: #object_id,
+            content_type: #content_type,
+            descend: #descend,
+        }
+    })
+}
+
+/// Type checks of generic relations and tree paths, at their attributes.
+fn relation_check(field: &Field) -> Option<TokenStream> {
+    let (check, attr) = match (&field.generic, &field.tree) {
+        (Some(generic), _) => ("object_id", &generic.attr),
+        (None, Some(tree)) => ("tree_path", &tree.attr),
+        (None, None) => return None,
+    };
+    let span = syn::spanned::Spanned::span(attr.path());
+    let check = syn::Ident::new(check, span);
+    let ty = respan(field.ty.to_token_stream(), span);
+    Some(quote_spanned! {span=>
+        const _: () = ::dataslicer::__private::#check::<#ty>();
     })
 }
 

@@ -29,8 +29,18 @@ pub fn stub(input: &Input) -> TokenStream {
                     primary_key: "",
                     columns: &[],
                     foreign_keys: &[],
+                    generic_relations: &[],
+                    content_type: ::dataslicer::__private::Option::None,
+                    tree: ::dataslicer::__private::Option::None,
+                    module: ::core::module_path!(),
                     select_list: "",
                 };
+            }
+
+            // Any `#[fk(ThisModel, key = "...")]` elsewhere compiles.
+            #[automatically_derived]
+            impl<const H: u64> ::dataslicer::__private::HasColumn<H> for #ident {
+                type Type = ::dataslicer::__private::UnknownKey;
             }
         };
     }

@@ -19,8 +19,11 @@ use proc_macro::TokenStream;
 /// Derives `dataslicer::Importer` for a struct mirroring one table.
 ///
 /// See the `dataslicer` crate for the attributes: `#[table]`, `#[column]`,
-/// `#[pk]`, `#[fk]` and `#[fake]`.
-#[proc_macro_derive(Importer, attributes(table, column, pk, fk, fake))]
+/// `#[pk]`, `#[fk]`, `#[fake]`, `#[generic]`, `#[tree]` and `#[content_type]`.
+#[proc_macro_derive(
+    Importer,
+    attributes(table, column, pk, fk, fake, generic, tree, content_type)
+)]
 pub fn derive_importer(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     expand::derive(&input).into()

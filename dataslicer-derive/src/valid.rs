@@ -14,7 +14,9 @@ pub fn check(input: &Input, errors: &mut Errors) -> Option<usize> {
     check_columns(input, errors);
     for field in &input.fields {
         check_field(field, errors);
+        check_generic(input, field, errors);
     }
+    check_tree(input, errors);
     primary_key(input, errors)
 }
 
@@ -61,6 +63,66 @@ fn check_field(field: &Field, errors: &mut Errors) {
             "`consistent` derives a named kind's fake from the original value; it does not \
              apply to `value` or `with`",
         );
+    }
+}
+
+/// A generic relation's content type column must be a field of the model
+/// with an `#[fk]` (to Django's content type model).
+fn check_generic(input: &Input, field: &Field, errors: &mut Errors) {
+    let Some(generic) = &field.generic else {
+        return;
+    };
+    if field.fk.is_some() || field.fake.is_some() || field.pk.is_some() {
+        errors.error_at(
+            &generic.attr,
+            "a generic relation's object id cannot also be a foreign key, a fake or the primary key",
+        );
+    }
+    let wanted = generic.content_type.value();
+    match input.fields.iter().find(|f| f.column == wanted) {
+        None => {
+            let hint =
+                crate::attr::did_you_mean(&wanted, input.fields.iter().map(|f| f.column.as_str()))
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+            errors.error(
+                generic.content_type.span(),
+                format!(
+                    "no field of `{}` mirrors column `{wanted}`{hint}",
+                    input.ident
+                ),
+            );
+        }
+        Some(found) if found.fk.is_none() => errors.error(
+            generic.content_type.span(),
+            format!(
+                "the content type column `{wanted}` needs `#[fk(ContentType)]`, a foreign key to \
+                 the model of django_content_type"
+            ),
+        ),
+        Some(_) => {}
+    }
+}
+
+/// At most one `#[tree]`, on a plain column.
+fn check_tree(input: &Input, errors: &mut Errors) {
+    let mut seen = false;
+    for field in &input.fields {
+        let Some(tree) = &field.tree else { continue };
+        if seen {
+            errors.error_at(&tree.attr, "a second `#[tree]`: a model has one tree path");
+        }
+        seen = true;
+        if field.fk.is_some()
+            || field.fake.is_some()
+            || field.pk.is_some()
+            || field.generic.is_some()
+        {
+            errors.error_at(
+                &tree.attr,
+                "a tree path cannot also be a foreign key, a fake, a generic relation or the primary key",
+            );
+        }
     }
 }
 

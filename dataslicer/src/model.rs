@@ -135,6 +135,17 @@ pub struct Model {
     pub columns: &'static [Column],
     /// The foreign keys, in field order.
     pub foreign_keys: &'static [ForeignKey],
+    /// Django generic foreign keys (`#[generic(content_type = "...")]`).
+    pub generic_relations: &'static [GenericRelation],
+    /// `#[content_type("app_label", "model")]`: the Django content type,
+    /// when the table is not Django's default `<app_label>_<model>`.
+    pub content_type: Option<(&'static str, &'static str)>,
+    /// `#[tree(step = n)]`: a materialized-path tree (django-treebeard's
+    /// `MP_Node`), whose rows need their ancestors.
+    pub tree: Option<Tree>,
+    /// The Rust module the model is declared in (`module_path!()`), which
+    /// with [`Model::rust_name`] tells models of one table apart.
+    pub module: &'static str,
     /// The SELECT list that defers faked columns, as Django's `defer()` does:
     /// a faked NOT NULL column is left out, a faked nullable one is read only
     /// as `(col IS NULL)`, a `consistent` one is read (its fake is derived
@@ -166,6 +177,101 @@ impl Model {
     pub fn foreign_key(&self, column: &str) -> Option<&'static ForeignKey> {
         self.foreign_keys.iter().find(|fk| fk.column == column)
     }
+
+    /// Whether `self` and `other` are the same Rust model. (Constants may be
+    /// copied between compilation units, so this compares what they are,
+    /// not where they are.)
+    pub fn is(&self, other: &Model) -> bool {
+        std::ptr::eq(self, other)
+            || (self.table == other.table
+                && self.rust_name == other.rust_name
+                && self.module == other.module)
+    }
+
+    /// The foreign key from this model's primary key to another model's
+    /// primary key, if there is one: Django's multi-table inheritance
+    /// (`page_ptr_id`), which makes a row of this table part of the object
+    /// in the other.
+    pub fn parent_link(&self) -> Option<&'static ForeignKey> {
+        self.foreign_keys
+            .iter()
+            .find(|fk| fk.column == self.primary_key && fk.target_key == (fk.target)().primary_key)
+    }
+
+    /// The Django content type of this model: `#[content_type]`, else read
+    /// from Django's default table name `<app_label>_<model>` — which is
+    /// ambiguous when the app label holds an underscore, so callers match
+    /// content types by [`Model::has_content_type`].
+    pub fn has_content_type(&self, app_label: &str, model: &str) -> bool {
+        match self.content_type {
+            Some((app, name)) => app == app_label && name == model,
+            None => {
+                let name = self.table.name;
+                name.len() == app_label.len() + 1 + model.len()
+                    && name.starts_with(app_label)
+                    && name.as_bytes()[app_label.len()] == b'_'
+                    && name.ends_with(model)
+            }
+        }
+    }
+}
+
+/// A Django generic foreign key: a content type column (an `#[fk]` to
+/// `django_content_type`) and an object id column, which together point at a
+/// row of any model.
+#[derive(Debug)]
+pub struct GenericRelation {
+    /// The object id column (integer or text).
+    pub object_id: &'static str,
+    /// The content type column.
+    pub content_type: &'static str,
+    /// `descend`: the relation means ownership (comments on a post), so the
+    /// downward walk follows it from its targets to this table.
+    pub descend: bool,
+}
+
+/// A materialized-path tree (django-treebeard's `MP_Node`): each row's
+/// `path` is its parent's path followed by `step` more characters.
+#[derive(Debug, Clone, Copy)]
+pub struct Tree {
+    /// The path column.
+    pub path: &'static str,
+    /// The characters each level adds to the path.
+    pub step: u32,
+}
+
+impl Tree {
+    /// The paths of every ancestor of the row with `path`, nearest last.
+    ///
+    /// ```
+    /// # use dataslicer::model::Tree;
+    /// let tree = Tree { path: "path", step: 4 };
+    /// assert_eq!(tree.ancestors("000100020003"), ["0001", "00010002"]);
+    /// assert!(tree.ancestors("0001").is_empty());
+    /// ```
+    pub fn ancestors(&self, path: &str) -> Vec<String> {
+        let chars: Vec<char> = path.chars().collect();
+        let step = self.step.max(1) as usize;
+        (1..)
+            .map(|level| level * step)
+            .take_while(|&end| end < chars.len())
+            .map(|end| chars[..end].iter().collect())
+            .collect()
+    }
+}
+
+/// Every model of the program: each `#[derive(Importer)]` registers its own,
+/// so the downward walk can find the tables below a root without a list.
+pub fn all_models() -> Vec<&'static Model> {
+    let mut out: Vec<&'static Model> = Vec::new();
+    for registered in inventory::iter::<crate::__private::Registered> {
+        let model = (registered.0)();
+        if !out.iter().any(|m| m.is(model)) {
+            out.push(model);
+        }
+    }
+    out.sort_by(|a, b| (a.table, a.module, a.rust_name).cmp(&(b.table, b.module, b.rust_name)));
+    out
 }
 
 /// One column of a model.
@@ -217,11 +323,32 @@ pub struct ForeignKey {
     pub target: fn() -> &'static Model,
     /// The referenced table.
     pub target_table: TableName,
-    /// The referenced column: the target's primary key.
+    /// The referenced column: the target's primary key, or the unique
+    /// column `#[fk(Model, key = "column")]` names.
     pub target_key: &'static str,
     /// `#[fk(Model, optional)]`: when the parent row is not otherwise in the
     /// slice, the column is written as NULL instead of pulling the parent in.
     pub optional: bool,
+    /// Whether the downward walk follows this key from parents to children
+    /// (false with `#[fk(Model, no_descend)]`).
+    pub descend: bool,
+}
+
+impl ForeignKey {
+    /// Whether the key targets the parent's primary key (else a unique
+    /// column: `#[fk(Model, key = "column")]`).
+    pub fn targets_primary_key(&self) -> bool {
+        self.target_key == (self.target)().primary_key
+    }
+
+    /// How the referenced column's values are held.
+    pub fn key_kind(&self) -> KeyKind {
+        let target = (self.target)();
+        target
+            .column(self.target_key)
+            .and_then(|c| c.sql_type.key_kind())
+            .unwrap_or_else(|| target.key_kind())
+    }
 }
 
 /// A fake attached to a column with `#[fake(...)]`.

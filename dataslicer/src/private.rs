@@ -1,8 +1,39 @@
 //! Items used by the code `#[derive(Importer)]` generates. Not public API.
 
-use crate::model::{ColumnType, ForeignKey, Importer, KeyType, SqlType};
+use crate::model::{ColumnType, ForeignKey, Importer, KeyType, Model, SqlType};
 
 pub use core::option::Option;
+pub use inventory;
+
+/// What each model registers: the function returning it.
+pub struct Registered(pub fn() -> &'static Model);
+inventory::collect!(Registered);
+
+/// The column a model's field mirrors, by a hash of the column's name
+/// ([`column_hash`]): lets `#[fk(Model, key = "column")]` check at compile
+/// time that `Model` has that column and what its type is.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no field mirroring the column named in `key = \"...\"`",
+    label = "no such column in the target model",
+    note = "`key = \"column\"` names a unique column of the target model, by its SQL name"
+)]
+pub trait HasColumn<const HASH: u64> {
+    /// The field's type.
+    type Type;
+}
+
+/// FNV-1a of a column name: the `HASH` of [`HasColumn`].
+pub const fn column_hash(name: &str) -> u64 {
+    let bytes = name.as_bytes();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < bytes.len() {
+        hash ^= bytes[i] as u64;
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+        i += 1;
+    }
+    hash
+}
 
 /// Implemented by every model so that its fields count as read.
 pub trait Fields {
@@ -15,6 +46,7 @@ pub trait Fields {
 pub const fn foreign_key<T: Importer, F: FkField<T::Key>>(
     column: &'static str,
     optional: bool,
+    descend: bool,
 ) -> ForeignKey {
     ForeignKey {
         column,
@@ -22,8 +54,60 @@ pub const fn foreign_key<T: Importer, F: FkField<T::Key>>(
         target_table: T::TABLE,
         target_key: T::PRIMARY_KEY,
         optional,
+        descend,
     }
 }
+
+/// A foreign key to the unique column `key` of `T` (Django's `to_field`),
+/// whose name hashes to `H`: `T` must have that column, and `F` must hold
+/// its type.
+pub const fn foreign_key_to<T, F, const H: u64>(
+    column: &'static str,
+    key: &'static str,
+    optional: bool,
+    descend: bool,
+) -> ForeignKey
+where
+    T: Importer + HasColumn<H>,
+    F: FkColumnField<<T as HasColumn<H>>::Type>,
+{
+    ForeignKey {
+        column,
+        target: T::model,
+        target_table: T::TABLE,
+        target_key: key,
+        optional,
+        descend,
+    }
+}
+
+/// A field type that can hold a generic relation's object id: an integer or
+/// text, or an `Option` of one.
+#[diagnostic::on_unimplemented(
+    message = "a generic relation's object id cannot be of type `{Self}`",
+    label = "not an object id type",
+    note = "declare the object id as an integer or `String` (Django's `object_id` is a \
+            `PositiveIntegerField` or a `TextField`), or an `Option` of one"
+)]
+pub trait ObjectId {}
+#[diagnostic::do_not_recommend]
+impl<K: KnownKey> ObjectId for K {}
+#[diagnostic::do_not_recommend]
+impl<K: KnownKey> ObjectId for Option<K> {}
+/// Compiles only when `T` can hold an object id.
+pub const fn object_id<T: ObjectId>() {}
+
+/// A field type that can hold a tree path: `String`.
+#[diagnostic::on_unimplemented(
+    message = "a tree path cannot be of type `{Self}`",
+    label = "not text",
+    note = "declare the materialized path as `String`"
+)]
+pub trait TreePath {}
+#[diagnostic::do_not_recommend]
+impl TreePath for String {}
+/// Compiles only when `T` can hold a tree path.
+pub const fn tree_path<T: TreePath>() {}
 
 /// A field type that can hold a foreign key to a primary key of type `K`:
 /// `K` itself, or `Option<K>`.
@@ -37,6 +121,21 @@ pub trait FkField<K> {}
 impl<K: KnownKey> FkField<K> for K {}
 #[diagnostic::do_not_recommend]
 impl<K: KnownKey> FkField<K> for Option<K> {}
+
+/// A field type that can hold a foreign key to a unique column of type `K`
+/// (`#[fk(Model, key = "column")]`): `K` itself, or `Option<K>`.
+#[diagnostic::on_unimplemented(
+    message = "a foreign key field of type `{Self}` cannot hold the referenced column's type `{K}`",
+    label = "the field's type differs from the referenced column's",
+    note = "declare the field as `{K}`, or `Option<{K}>` when the column is nullable"
+)]
+pub trait FkColumnField<K> {}
+#[diagnostic::do_not_recommend]
+impl<K: KnownKey> FkColumnField<K> for K {}
+#[diagnostic::do_not_recommend]
+impl<K: KnownKey> FkColumnField<K> for Option<K> {}
+#[diagnostic::do_not_recommend]
+impl<T> FkColumnField<UnknownKey> for T {}
 
 /// The key types, all but [`UnknownKey`]: bounding the impls above by it
 /// rather than by `KeyType` keeps them apart from `UnknownKey`'s own impl.

@@ -55,6 +55,68 @@ struct Customer {
 }
 
 #[derive(Importer)]
+#[table("django_content_type")]
+struct ContentType {
+    id: i32,
+    app_label: String,
+    model: String,
+}
+
+#[derive(Importer)]
+#[table("shop_currency")]
+#[content_type("shop", "money")]
+struct Currency {
+    id: i32,
+    code: String,
+    #[fk(Currency, no_descend)]
+    replaced_by_id: Option<i32>,
+}
+
+#[derive(Importer)]
+#[table("shop_price")]
+struct Price {
+    id: i64,
+    #[fk(Currency, key = "code")]
+    currency_code: String,
+    #[fk(Currency, key = "code", optional, no_descend)]
+    fallback_code: Option<String>,
+    #[fk(ContentType)]
+    content_type_id: i32,
+    #[generic(content_type = "content_type_id")]
+    object_id: i64,
+    #[fk(ContentType, optional)]
+    about_type_id: Option<i32>,
+    #[generic(content_type = "about_type_id", descend)]
+    about_id: Option<String>,
+}
+
+#[derive(Importer)]
+#[table("shop_category")]
+struct Category {
+    id: i32,
+    #[tree(step = 4)]
+    path: String,
+    depth: i32,
+}
+
+#[derive(Importer)]
+#[table("shop_node")]
+struct Node {
+    id: i32,
+    #[tree]
+    path: String,
+}
+
+#[derive(Importer)]
+#[table("shop_category_special")]
+struct SpecialCategory {
+    #[pk]
+    #[fk(Category)]
+    category_ptr_id: i32,
+    note: String,
+}
+
+#[derive(Importer)]
 #[table("every_kind")]
 struct EveryKind {
     id: i32,

@@ -1,0 +1,18 @@
+use dataslicer::prelude::*;
+
+#[derive(Importer)]
+#[table("shop_currency")]
+pub struct Currency {
+    pub id: i32,
+    pub code: String,
+}
+
+#[derive(Importer)]
+#[table("shop_price")]
+pub struct Price {
+    pub id: i64,
+    #[fk(Currency, key = "iso_code")]
+    pub currency_code: String,
+}
+
+fn main() {}
