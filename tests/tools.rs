@@ -3,5 +3,8 @@
 
 mod catalog;
 mod check;
+mod inspect;
+mod new;
+mod newcomer;
 mod support;
 mod verify;

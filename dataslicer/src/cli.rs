@@ -307,11 +307,22 @@ impl<'a> App<'a> {
     }
 }
 
-/// The models of the jobs (and every model they reach) against the live
+/// The program's models (and those the jobs reach) against the live
 /// schema of `url`, read in one read-only transaction.
 fn run_check(jobs: &[ImportJob], url: &str) -> Result<crate::check::Report> {
+    // The models the jobs reach, and every other model of the program (each
+    // registers itself) declared beside the jobs' models: in the module
+    // their modules share (`my_exporter::models`).
     let plan = Plan::new(jobs)?;
-    let models: Vec<&'static crate::model::Model> = plan.tables.iter().map(|t| t.model).collect();
+    let mut models: Vec<&'static crate::model::Model> =
+        plan.tables.iter().map(|t| t.model).collect();
+    let prefix = common_module(jobs.iter().map(|j| j.model().module));
+    for model in crate::model::all_models() {
+        let beside = model.module == prefix || model.module.starts_with(&format!("{prefix}::"));
+        if beside && !models.iter().any(|m| m.is(model)) {
+            models.push(model);
+        }
+    }
     let mut client = connect(url)?;
     let mut tx = client
         .build_transaction()
@@ -320,16 +331,35 @@ fn run_check(jobs: &[ImportJob], url: &str) -> Result<crate::check::Report> {
         .map_err(|e| Error::query("starting a read-only transaction", e))?;
     let mut schemas = crate::catalog::Catalog::search_path(&mut tx)?;
     for model in &models {
-        if let Some(schema) = model.table.schema {
-            if !schemas.iter().any(|s| s == schema) {
-                schemas.push(schema.to_string());
-            }
+        if let Some(schema) = model.table.schema
+            && !schemas.iter().any(|s| s == schema)
+        {
+            schemas.push(schema.to_string());
         }
     }
     let catalog = crate::catalog::Catalog::read(&mut tx, &schemas)?;
     tx.commit()
         .map_err(|e| Error::query("ending the read-only transaction", e))?;
     Ok(crate::check::check(&models, &catalog))
+}
+
+/// The longest module path all of `modules` are in (`a::b` for `a::b::c`
+/// and `a::b::d`).
+fn common_module<'a>(modules: impl Iterator<Item = &'a str>) -> String {
+    let mut common: Option<Vec<&str>> = None;
+    for module in modules {
+        let parts: Vec<&str> = module.split("::").collect();
+        common = Some(match common {
+            None => parts,
+            Some(c) => c
+                .iter()
+                .zip(&parts)
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| *a)
+                .collect(),
+        });
+    }
+    common.unwrap_or_default().join("::")
 }
 
 /// Opens the source and the sink of a `slice` and runs it.

@@ -219,6 +219,31 @@ pub use serde_json;
 pub use uuid;
 
 /// Everything a model file and an exporter need: `use dataslicer::prelude::*;`.
+///
+/// That includes what a `#[fake(with = ...)]` function needs: its input
+/// and the traits that draw from the input's generator, so an exporter needs
+/// no `rand` of its own (nor one whose version must match dataslicer's):
+///
+/// ```
+/// use dataslicer::prelude::*;
+///
+/// /// A nickname: the first name's initial and a number.
+/// pub fn nickname(input: &mut FakeInput<'_>) -> String {
+///     let initial = input.get("first_name").and_then(|n| n.chars().next()).unwrap_or('x');
+///     format!("{initial}{}", input.rng().random_range(1..1000))
+/// }
+///
+/// #[derive(Importer)]
+/// #[table("accounts_customer")]
+/// pub struct Customer {
+///     pub id: i64,
+///     #[fake(first_name)]
+///     pub first_name: String,
+///     #[fake(with = nickname)]
+///     pub nickname: String,
+/// }
+/// # assert!(Customer::MODEL.column("nickname").unwrap().fake.is_some());
+/// ```
 pub mod prelude {
     pub use crate::fake::FakeInput;
     pub use crate::job::ImportJob;

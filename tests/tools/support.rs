@@ -19,14 +19,6 @@ pub fn django_db(prefix: &str) -> TestDb {
     db
 }
 
-/// The Django project's tables, empty.
-pub fn django_schema_db(prefix: &str) -> TestDb {
-    let db = TestDb::create(prefix);
-    db.execute(DJANGO_SCHEMA);
-    db.execute(DJANGO_LATER_SCHEMA);
-    db
-}
-
 /// The shop with `customers` customers, analyzed.
 pub fn shop_db(prefix: &str, customers: u32) -> TestDb {
     let db = TestDb::create(prefix);

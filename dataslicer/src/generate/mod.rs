@@ -202,7 +202,9 @@ pub fn analyze(catalog: &Catalog, options: &Options) -> Result<Schema> {
         labels
     };
     let mut used_cts: HashSet<(String, String)> = HashSet::new();
-    let mut naming: Vec<(String, String, Option<(String, String)>)> = Vec::new();
+    // (module, struct name, an explicit content type) per table.
+    type Naming = (String, String, Option<(String, String)>);
+    let mut naming: Vec<Naming> = Vec::new();
     for table in &tables {
         let ct = table
             .visible
