@@ -1,8 +1,11 @@
 //! Rust mirrors of the shop's Django models, one struct per table.
 
-use chrono::{DateTime, Utc};
+// The field types' crates through dataslicer's re-exports: a copy of this
+// exporter needs no chrono or rust_decimal of its own, only dataslicer with
+// the features `chrono`, `rust_decimal` and `json`.
+use dataslicer::chrono::{DateTime, Utc};
 use dataslicer::prelude::*;
-use rust_decimal::Decimal;
+use dataslicer::rust_decimal::Decimal;
 
 /// `django.contrib.sites`.
 #[derive(Importer)]
@@ -81,7 +84,7 @@ pub struct Order {
     pub total: Decimal,
     #[fake(street_address)]
     pub shipping_address: String,
-    pub notes: Option<serde_json::Value>,
+    pub notes: Option<dataslicer::serde_json::Value>,
 }
 
 /// A line of an order.
