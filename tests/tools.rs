@@ -7,4 +7,5 @@ mod inspect;
 mod new;
 mod newcomer;
 mod support;
+mod types;
 mod verify;

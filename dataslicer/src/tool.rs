@@ -118,7 +118,7 @@ where
         RawCommand::Inspect { schema } => {
             let (catalog, _) = read_catalog(&schema)?;
             let analyzed = generate::analyze(&catalog, &options(&schema, None, 100))?;
-            Ok(generate::emit::inspect(&analyzed))
+            Ok(generate::inspect(&analyzed))
         }
         RawCommand::New {
             dir,
