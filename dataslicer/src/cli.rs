@@ -17,13 +17,15 @@
 
 use crate::error::{Error, Result};
 use crate::fake::Locale;
-use crate::job::ImportJob;
+use crate::job::{Filter, ImportJob};
 use crate::manifest::Manifest;
-use crate::plan::Plan;
+use crate::model::Model;
+use crate::plan::{self, Plan};
 use crate::run::{Options, load, slice};
 use crate::sink::{DirSink, IfExists, PgSink, Sink};
 use crate::source::postgres::{connect, redact};
 use crate::source::{DirSource, PgSource, Source};
+use crate::walk::{Cap, Walk};
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
 use std::io::IsTerminal;
@@ -44,8 +46,8 @@ struct RawArgs {
 enum RawCommand {
     /// Writes a slice: sampled rows, their children and every parent they need.
     Slice(RawSlice),
-    /// Prints the tables a slice would contain and their load order.
-    Plan(RawSampleArgs),
+    /// Prints the tables a slice would contain, why, and their load order.
+    Plan(RawWalkArgs),
     /// Loads a slice directory into PostgreSQL exactly as it is.
     Load(RawLoad),
     /// Checks the models against the live schema: every problem of every
@@ -89,7 +91,7 @@ struct RawSlice {
     #[arg(long, default_value_t = 0)]
     seed: u64,
     #[command(flatten)]
-    samples: RawSampleArgs,
+    walk: RawWalkArgs,
     /// Locale of fake names and addresses (en, fr_FR, de_DE, ...).
     #[arg(long, default_value = "en")]
     locale: String,
@@ -102,10 +104,34 @@ struct RawSlice {
 }
 
 #[derive(Debug, Default, clap::Args)]
-struct RawSampleArgs {
-    /// Overrides a job's sample size: TABLE=N (repeatable).
+struct RawWalkArgs {
+    /// Replaces the exporter's roots: TABLE becomes a root taking everything
+    /// below it (repeatable).
+    #[arg(long = "root", value_name = "TABLE")]
+    root: Vec<String>,
+    /// Sets or replaces a root's (or a table's) filter: TABLE=SQL, a condition
+    /// on the table's columns; subqueries run in the same read-only snapshot
+    /// (repeatable).
+    #[arg(long = "where", value_name = "TABLE=SQL")]
+    r#where: Vec<String>,
+    /// Sets a root's (or a table's) sample size: TABLE=N (repeatable).
     #[arg(long = "sample", value_name = "TABLE=N")]
     sample: Vec<String>,
+    /// Descends only into tables matching PATTERN (`*`, `?`; repeatable).
+    #[arg(long = "only", value_name = "PATTERN")]
+    only: Vec<String>,
+    /// Never descends into tables matching PATTERN (repeatable); parents the
+    /// slice needs are still taken.
+    #[arg(long = "exclude", value_name = "PATTERN")]
+    exclude: Vec<String>,
+    /// At most K children per parent along a foreign key: TABLE.COLUMN=K
+    /// (repeatable).
+    #[arg(long = "cap", value_name = "TABLE.COLUMN=K")]
+    cap: Vec<String>,
+    /// Follows a generic relation downward from its targets:
+    /// TABLE.OBJECT_ID_COLUMN (repeatable).
+    #[arg(long = "descend-generic", value_name = "TABLE.COLUMN")]
+    descend_generic: Vec<String>,
 }
 
 /// A validated `slice` command.
@@ -224,18 +250,21 @@ impl<'a> App<'a> {
             to: "slice".into(),
             if_exists: "fail".into(),
             seed: 0,
-            samples: RawSampleArgs::default(),
+            walk: RawWalkArgs::default(),
             locale: "en".into(),
             batch_size: Options::default().batch_size,
             no_progress: false,
         }));
         match command {
-            RawCommand::Plan(samples) => {
-                apply_samples(&mut self.jobs, &samples.sample)?;
-                let plan = Plan::new(&self.jobs)?;
+            RawCommand::Plan(raw) => {
+                let (jobs, walk) = apply_walk(std::mem::take(&mut self.jobs), &raw)?;
+                let plan = Plan::new(&jobs, &walk)?;
                 let mut out = format!("{}: tables in load order\n", self.name);
                 out.push_str(&plan.to_string());
-                for job in &self.jobs {
+                for job in &jobs {
+                    if let Some(filter) = job.filter_ref() {
+                        out.push_str(&format!("where {}: {}\n", job.model().table, filter.sql));
+                    }
                     if let Some(n) = job.sample_size() {
                         out.push_str(&format!("sample {} = {n}\n", job.model().table));
                     }
@@ -273,8 +302,10 @@ impl<'a> App<'a> {
                 ))
             }
             RawCommand::Slice(raw) => {
-                apply_samples(&mut self.jobs, &raw.samples.sample)?;
-                let command = validate_slice(raw)?;
+                let (jobs, walk) = apply_walk(std::mem::take(&mut self.jobs), &raw.walk)?;
+                self.jobs = jobs;
+                let mut command = validate_slice(raw)?;
+                command.options.walk = walk;
                 let from = match command
                     .from
                     .or_else(|| std::env::var("DATABASE_URL").ok().map(Location::Postgres))
@@ -313,7 +344,7 @@ fn run_check(jobs: &[ImportJob], url: &str) -> Result<crate::check::Report> {
     // The models the jobs reach, and every other model of the program (each
     // registers itself) declared beside the jobs' models: in the module
     // their modules share (`my_exporter::models`).
-    let plan = Plan::new(jobs)?;
+    let plan = Plan::new(jobs, &Walk::default())?;
     let mut models: Vec<&'static crate::model::Model> =
         plan.tables.iter().map(|t| t.model).collect();
     let prefix = common_module(jobs.iter().map(|j| j.model().module));
@@ -415,6 +446,33 @@ fn report(title: &str, manifest: &Manifest) -> String {
             table.table, table.rows, table.file
         ));
     }
+    let nulled: u64 = manifest.tables.iter().flat_map(|t| t.nulled.values()).sum();
+    if nulled > 0 {
+        out.push_str(&format!(
+            "{nulled} optional foreign key values were written as NULL (their parent is not in the slice):\n"
+        ));
+        for table in &manifest.tables {
+            for (column, n) in &table.nulled {
+                out.push_str(&format!("  {}.{column}: {n}\n", table.table));
+            }
+        }
+    }
+    if !manifest.unresolved_generic.is_empty() {
+        let total: u64 = manifest
+            .unresolved_generic
+            .iter()
+            .map(|u| u.references)
+            .sum();
+        out.push_str(&format!(
+            "{total} generic references point at rows the slice cannot hold:\n"
+        ));
+        for u in &manifest.unresolved_generic {
+            out.push_str(&format!(
+                "  {}.{} -> {}: {} ({})\n",
+                u.table, u.column, u.content_type, u.references, u.why
+            ));
+        }
+    }
     out
 }
 
@@ -432,13 +490,62 @@ fn validate_slice(raw: RawSlice) -> Result<SliceCommand> {
             batch_size: raw.batch_size,
             locale,
             progress: !raw.no_progress && std::io::stderr().is_terminal(),
+            walk: Walk::default(),
         },
     })
 }
 
-/// Applies `--sample TABLE=N` to the job of that table.
-fn apply_samples(jobs: &mut [ImportJob], samples: &[String]) -> Result<()> {
-    for spec in samples {
+/// Applies the walk's command-line arguments to the exporter's jobs:
+/// `--root` replaces the roots, `--where` and `--sample` set a root's (or
+/// refine a table's) filter and sample; the limits become a [`Walk`].
+fn apply_walk(mut jobs: Vec<ImportJob>, raw: &RawWalkArgs) -> Result<(Vec<ImportJob>, Walk)> {
+    let walk = Walk {
+        only: raw.only.clone(),
+        exclude: raw.exclude.clone(),
+        caps: raw
+            .cap
+            .iter()
+            .map(|c| Cap::parse(c))
+            .collect::<Result<_>>()?,
+        descend_generic: raw.descend_generic.clone(),
+    };
+    if !raw.root.is_empty() {
+        let roots: Vec<&'static Model> = raw
+            .root
+            .iter()
+            .map(|name| {
+                plan::model_named(&jobs, name)
+                    .map_err(|e| Error::Usage(format!("--root {name}: {e}")))
+            })
+            .collect::<Result<_>>()?;
+        // The jobs that chose rows of their own give way to the new roots;
+        // jobs that only refine a table stay.
+        jobs.retain(|job| {
+            roots.iter().any(|r| r.is(job.model()))
+                || !(job.takes_descendants()
+                    || job.filter_ref().is_some()
+                    || job.sample_size().is_some())
+        });
+        for root in roots {
+            match jobs.iter_mut().find(|j| j.model().is(root)) {
+                Some(job) => job.set_descendants(true),
+                None => jobs.push(ImportJob::for_model(root).descendants()),
+            }
+        }
+    }
+    for spec in &raw.r#where {
+        let (table, sql) = spec
+            .split_once('=')
+            .ok_or_else(|| Error::Usage(format!("--where {spec}: expected TABLE=SQL")))?;
+        if sql.trim().is_empty() {
+            return Err(Error::Usage(format!(
+                "--where {spec}: the condition is empty"
+            )));
+        }
+        let job = job_for(&mut jobs, &walk, table.trim(), "--where")?;
+        job.set_filter(Some(Filter::sql(sql)));
+    }
+    for spec in &raw.sample {
         let (table, n) = spec
             .split_once('=')
             .ok_or_else(|| Error::Usage(format!("--sample {spec}: expected TABLE=N")))?;
@@ -446,14 +553,48 @@ fn apply_samples(jobs: &mut [ImportJob], samples: &[String]) -> Result<()> {
             .trim()
             .parse()
             .map_err(|_| Error::Usage(format!("--sample {spec}: `{n}` is not a number of rows")))?;
-        let names: Vec<String> = jobs.iter().map(|j| j.model().table.to_string()).collect();
-        let Some(index) = names.iter().position(|name| name == table.trim()) else {
-            return Err(Error::Usage(format!(
-                "--sample {spec}: no job for table {table}; the jobs are: {}",
-                names.join(", ")
-            )));
-        };
-        jobs[index].set_sample(Some(n));
+        let job = job_for(&mut jobs, &walk, table.trim(), "--sample")?;
+        job.set_sample(Some(n));
     }
-    Ok(())
+    Ok((jobs, walk))
+}
+
+/// The job of `table`: an existing one, or a new job refining a table the
+/// walk reaches.
+fn job_for<'j>(
+    jobs: &'j mut Vec<ImportJob>,
+    walk: &Walk,
+    table: &str,
+    flag: &str,
+) -> Result<&'j mut ImportJob> {
+    if let Some(index) = jobs
+        .iter()
+        .position(|j| crate::walk::names_table(table, &j.model().table))
+    {
+        return Ok(&mut jobs[index]);
+    }
+    let plan = Plan::new(jobs, walk)?;
+    let walked = plan
+        .tables
+        .iter()
+        .find(|t| t.is_walked() && crate::walk::names_table(table, &t.name()));
+    match walked {
+        Some(found) => {
+            jobs.push(ImportJob::for_model(found.model));
+            Ok(jobs.last_mut().expect("just pushed"))
+        }
+        None => {
+            let names: Vec<String> = plan
+                .tables
+                .iter()
+                .filter(|t| t.is_walked())
+                .map(|t| t.name().to_string())
+                .collect();
+            Err(Error::Usage(format!(
+                "{flag} {table}: no job for table {table}, nor a table below a root by that name; \
+                 the jobs and the tables below roots are: {}",
+                names.join(", ")
+            )))
+        }
+    }
 }

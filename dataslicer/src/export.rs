@@ -6,44 +6,55 @@ use crate::error::{Error, Result};
 use crate::fake::ColumnFaker;
 use crate::keys::Selection;
 use crate::model::{ColumnRead, FakeKind, Model};
+use crate::options::Options;
 use crate::plan::{Plan, TableId};
 use crate::record::{self, RecordReader};
-use crate::run::Options;
 use crate::sink::TableWriter;
 use crate::source::Source;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{BufReader, Read};
 
-/// Writes the selected rows of one table, in key order.
+/// Writes the selected rows of one table, in key order. Returns, per
+/// optional foreign key column, how many values were written as NULL.
+///
+/// `referenced` holds, for optional foreign keys to a unique column other
+/// than the primary key (`#[fk(Model, key = "...")]`), that column's values
+/// in the parent's selected rows.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn export_table(
     source: &mut dyn Source,
     plan: &Plan,
     id: TableId,
     selections: &[Selection],
+    referenced: &HashMap<(TableId, &'static str), Selection>,
     mut fakers: Vec<Option<ColumnFaker>>,
     out: &mut dyn TableWriter,
     options: &Options,
-) -> Result<()> {
+) -> Result<BTreeMap<String, u64>> {
     let table = &plan.tables[id];
     let model = table.model;
     // Optional foreign keys whose parent table is not exported whole: values
     // pointing outside the slice are written as NULL.
-    let nulled: Vec<(usize, TableId)> = table
-        .foreign_keys
-        .iter()
-        .filter(|(fk, target)| fk.optional && selections[*target] != Selection::All)
-        .map(|(fk, target)| {
-            (
-                model
-                    .columns
-                    .iter()
-                    .position(|c| c.name == fk.column)
-                    .expect("fk column"),
-                *target,
-            )
-        })
-        .collect();
+    let mut lookups: Vec<&Selection> = Vec::new();
+    let mut nulled: Vec<(usize, usize)> = Vec::new();
+    for &(fk, target) in &table.foreign_keys {
+        if !fk.optional || selections[target] == Selection::All {
+            continue;
+        }
+        let column = model
+            .columns
+            .iter()
+            .position(|c| c.name == fk.column)
+            .expect("fk column");
+        let lookup = match referenced.get(&(id, fk.column)) {
+            Some(values) => values,
+            None => &selections[target],
+        };
+        nulled.push((column, lookups.len()));
+        lookups.push(lookup);
+    }
     let rewrite = !nulled.is_empty() || fakers.iter().any(Option::is_some);
-    let mut writer = RowWriter::new(model, &nulled, selections, &mut fakers);
+    let mut writer = RowWriter::new(model, &nulled, lookups, &mut fakers);
     let name = model.table.to_string();
     source.rows(model, &selections[id], options.batch_size, &mut |reader| {
         if rewrite {
@@ -51,7 +62,12 @@ pub(crate) fn export_table(
         } else {
             pass_through(reader, out, &name)
         }
-    })
+    })?;
+    Ok(nulled
+        .iter()
+        .filter(|&&(_, lookup)| writer.nulls[lookup] > 0)
+        .map(|&(column, lookup)| (model.columns[column].name.to_string(), writer.nulls[lookup]))
+        .collect())
 }
 
 fn pass_through(reader: &mut dyn Read, out: &mut dyn TableWriter, table: &str) -> Result<()> {
@@ -73,9 +89,9 @@ fn pass_through(reader: &mut dyn Read, out: &mut dyn TableWriter, table: &str) -
 enum Action {
     /// Copy the field as it came (`index` in the query's output).
     Copy(usize),
-    /// Copy the field, or write NULL when the parent it points at (in
-    /// `target`) is not in the slice: an optional foreign key.
-    CopyOrNull(usize, TableId),
+    /// Copy the field, or write NULL when the parent it points at (looked
+    /// up in `lookups[1]`) is not in the slice: an optional foreign key.
+    CopyOrNull(usize, usize),
     /// Write a fake (`index` of what the query read of it: the value for a
     /// `consistent` column, `t`/`f` for a nullable one, nothing otherwise).
     Fake(Option<usize>),
@@ -95,7 +111,10 @@ struct RowWriter<'a> {
     /// Fields in the query's output.
     fields: usize,
     key_index: usize,
-    selections: &'a [Selection],
+    /// Where optional foreign keys look their parents up.
+    lookups: Vec<&'a Selection>,
+    /// Per lookup, how many values were written as NULL.
+    nulls: Vec<u64>,
     fakers: &'a mut [Option<ColumnFaker>],
     out: Vec<u8>,
     line: u64,
@@ -104,8 +123,8 @@ struct RowWriter<'a> {
 impl<'a> RowWriter<'a> {
     fn new(
         model: &'static Model,
-        nulled: &[(usize, TableId)],
-        selections: &'a [Selection],
+        nulled: &[(usize, usize)],
+        lookups: Vec<&'a Selection>,
         fakers: &'a mut [Option<ColumnFaker>],
     ) -> Self {
         let mut fields = 0;
@@ -151,7 +170,8 @@ impl<'a> RowWriter<'a> {
             actions,
             fields,
             key_index,
-            selections,
+            nulls: vec![0; lookups.len()],
+            lookups,
             fakers,
             out: Vec::new(),
             line: 1,
@@ -183,10 +203,16 @@ impl<'a> RowWriter<'a> {
             for (i, action) in self.actions.iter().enumerate() {
                 copied[i] = match *action {
                     Action::Copy(_) => true,
-                    Action::CopyOrNull(index, target) => records
-                        .field(index)
-                        .value()
-                        .is_none_or(|v| self.selections[target].contains_text(&v)),
+                    Action::CopyOrNull(index, lookup) => {
+                        let kept = records
+                            .field(index)
+                            .value()
+                            .is_none_or(|v| self.lookups[lookup].contains_text(&v));
+                        if !kept {
+                            self.nulls[lookup] += 1;
+                        }
+                        kept
+                    }
                     Action::Fake(_) => false,
                 };
             }

@@ -20,12 +20,33 @@ macro_rules! params {
 }
 
 /// A job's filter: a SQL condition on the table's own columns, with `$1`,
-/// `$2`, ... bound to the parameters.
+/// `$2`, ... bound to the parameters. It runs inside the run's read-only
+/// snapshot, so subqueries over other tables see the same data as the rest
+/// of the run.
 pub struct Filter {
     /// The condition, as written.
     pub sql: String,
     /// The values bound to `$1`, `$2`, ...
     pub params: Vec<Param>,
+}
+
+impl Filter {
+    /// A filter with no parameters, such as `--where` gives.
+    pub fn sql(sql: impl Into<String>) -> Filter {
+        Filter {
+            sql: sql.into(),
+            params: Vec::new(),
+        }
+    }
+
+    /// What identifies the filter in a manifest: its SQL and each bound
+    /// value as Rust prints it.
+    pub fn signature(&self) -> (String, Vec<String>) {
+        (
+            self.sql.clone(),
+            self.params.iter().map(|p| format!("{p:?}")).collect(),
+        )
+    }
 }
 
 impl fmt::Debug for Filter {
@@ -62,6 +83,8 @@ pub struct ImportJob<M: ?Sized = AnyModel> {
     model: &'static Model,
     filter: Option<Filter>,
     sample: Option<u64>,
+    descendants: bool,
+    caps: Vec<(&'static str, u64)>,
     _model: PhantomData<fn() -> Box<M>>,
 }
 
@@ -81,8 +104,57 @@ impl ImportJob {
             model,
             filter: None,
             sample: None,
+            descendants: false,
+            caps: Vec::new(),
             _model: PhantomData,
         }
+    }
+
+    /// Makes the job a root that takes every modelled table below it: each
+    /// table with a foreign key into the rows taken so far, transitively
+    /// (children, grandchildren, many-to-many rows, self-references such as
+    /// a product's variants), with no job per table. Keys marked
+    /// `#[fk(Model, no_descend)]` are not followed, nor are tables kept out
+    /// by [`Walk`](crate::walk::Walk). See the crate docs for the rules.
+    ///
+    /// ```
+    /// # use dataslicer::prelude::*;
+    /// # #[derive(Importer)] #[table("auth_user")] struct User { id: i32 }
+    /// let job = ImportJob::<User>::new().sample(50).descendants();
+    /// assert!(job.takes_descendants());
+    /// ```
+    pub fn descendants(mut self) -> Self {
+        self.descendants = true;
+        self
+    }
+
+    /// Keeps at most `max` rows of this job's table per parent row along its
+    /// foreign key `column`, chosen with the seed (the slice stays complete:
+    /// the children of a row left out are left out too).
+    pub fn cap(mut self, column: &'static str, max: u64) -> Self {
+        self.caps.push((column, max));
+        self
+    }
+
+    /// Whether the job takes its descendants.
+    pub fn takes_descendants(&self) -> bool {
+        self.descendants
+    }
+
+    /// Sets whether the job takes its descendants (`--root` on the command
+    /// line).
+    pub fn set_descendants(&mut self, descendants: bool) {
+        self.descendants = descendants;
+    }
+
+    /// The job's caps: (foreign key column, most children per parent).
+    pub fn caps(&self) -> &[(&'static str, u64)] {
+        &self.caps
+    }
+
+    /// Replaces the filter (`--where TABLE=SQL` on the command line).
+    pub fn set_filter(&mut self, filter: Option<Filter>) {
+        self.filter = filter;
     }
 
     /// Keeps only rows matching `sql`, a condition on the table's columns.
@@ -129,6 +201,8 @@ impl fmt::Debug for ImportJob {
             .field("table", &self.model.table.to_string())
             .field("filter", &self.filter)
             .field("sample", &self.sample)
+            .field("descendants", &self.descendants)
+            .field("caps", &self.caps)
             .finish()
     }
 }

@@ -167,6 +167,21 @@ impl KeySet {
         added
     }
 
+    /// The same keys held as another kind: integers as their text, text
+    /// parsed as integers or UUIDs (what does not parse is left out).
+    pub fn converted(&self, kind: KeyKind) -> KeySet {
+        if kind == self.kind() {
+            return self.clone();
+        }
+        let mut out = KeySet::new(kind);
+        self.for_each_text(|_, text| {
+            if let Some(key) = Key::parse(kind, text) {
+                out.insert(key);
+            }
+        });
+        out
+    }
+
     /// Binds the keys as a query parameter (`bigint[]` or `text[]`).
     pub fn to_param(&self) -> Box<dyn postgres::types::ToSql + Sync + Send> {
         match self {

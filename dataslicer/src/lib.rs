@@ -173,17 +173,20 @@ pub mod job;
 pub mod keys;
 pub mod manifest;
 pub mod model;
+pub mod options;
 pub mod plan;
 pub mod record;
 pub mod run;
 pub mod sample;
 pub mod schema;
+pub mod select;
 pub mod sink;
 pub mod source;
 pub mod sql;
 #[cfg(feature = "codegen")]
 pub mod tool;
 pub mod verify;
+pub mod walk;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -197,10 +200,12 @@ pub use model::{
     Column, ColumnRead, ColumnType, Fake, FakeFn, FakeKind, ForeignKey, Importer, KeyKind, KeyType,
     Model, SqlType, TableName,
 };
-pub use run::{Options, download, load, slice};
+pub use options::Options;
+pub use run::{download, load, slice};
 pub use sink::{DirSink, IfExists, PgSink, Sink};
 pub use source::postgres::connect;
 pub use source::{DirSource, PgSource, Source};
+pub use walk::Walk;
 
 #[cfg(feature = "derive")]
 pub use dataslicer_derive::Importer;

@@ -24,6 +24,35 @@ pub struct Manifest {
     pub source: String,
     /// The tables, in an order that loads with every constraint checked.
     pub tables: Vec<ManifestTable>,
+    /// Generic references the slice could not satisfy (their content type
+    /// has no model), counted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unresolved_generic: Vec<ManifestUnresolved>,
+}
+
+/// Generic references of one relation that point at no modelled table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestUnresolved {
+    /// The referencing table.
+    pub table: String,
+    /// Its object id column.
+    pub column: String,
+    /// `app_label.model`, or the content type's id.
+    pub content_type: String,
+    /// Distinct objects referenced.
+    pub references: u64,
+    /// Why the slice cannot hold them.
+    pub why: String,
+}
+
+/// A job's filter, as the slice records it: a re-slice of this directory
+/// with the same filter needs no server to apply it again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestFilter {
+    /// The SQL condition.
+    pub sql: String,
+    /// The bound values, as Rust prints them.
+    pub params: Vec<String>,
 }
 
 /// One table of a slice.
@@ -54,6 +83,13 @@ pub struct ManifestTable {
     /// columns, so that fakes made from this slice fit them too.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub max_lengths: std::collections::BTreeMap<String, usize>,
+    /// The job's filter, when it had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<ManifestFilter>,
+    /// Per optional foreign key column, how many values were written as
+    /// NULL because their parent is not in the slice.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub nulled: std::collections::BTreeMap<String, u64>,
 }
 
 /// A foreign key, as the slice records it.

@@ -3,42 +3,22 @@
 
 use crate::error::{Error, Result};
 use crate::export::export_table;
-use crate::fake::{ColumnFaker, Locale};
+use crate::fake::ColumnFaker;
 use crate::job::ImportJob;
-use crate::manifest::{self, Manifest, ManifestForeignKey, ManifestTable};
+use crate::keys::Selection;
+use crate::manifest::{
+    self, Manifest, ManifestFilter, ManifestForeignKey, ManifestTable, ManifestUnresolved,
+};
 use crate::model::Model;
-use crate::plan::Plan;
-use crate::sample::{self, SelectOptions};
+pub use crate::options::Options;
+use crate::plan::{Plan, TableId};
+use crate::select::{self, SelectOptions};
 use crate::sink::{DirSink, IfExists, PgSink, Sink};
 use crate::source::{DirSource, PgSource, Source};
 use postgres::Client;
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
-
-/// How a run behaves. `Options { seed: 42, ..Default::default() }`.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// The seed of every random choice (samples and fakes). The same seed on
-    /// the same data gives byte-identical files.
-    pub seed: u64,
-    /// How many keys one query binds or one COPY lists.
-    pub batch_size: usize,
-    /// The locale of fake names and addresses.
-    pub locale: Locale,
-    /// Whether to draw progress on standard error.
-    pub progress: bool,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            seed: 0,
-            batch_size: 10_000,
-            locale: Locale::default(),
-            progress: false,
-        }
-    }
-}
 
 /// Slices the database behind `client` into the directory `dest`.
 ///
@@ -81,13 +61,25 @@ fn slice_inner(
     jobs: &[ImportJob],
     options: &Options,
 ) -> Result<Manifest> {
-    let plan = Plan::new(jobs)?;
+    let mut plan = Plan::new(jobs, &options.walk)?;
     let progress = Progress::new(options.progress);
-    let checked = plan
+    let mut checked = plan
         .tables
         .iter()
         .map(|t| source.check(t.model))
         .collect::<Result<Vec<_>>>()?;
+    let select_options = SelectOptions {
+        seed: options.seed,
+        batch_size: options.batch_size,
+    };
+    let selected = select::select(source, &mut plan, jobs, select_options, &mut |m| {
+        progress.message(m)
+    })?;
+    // Tables that generic relations turned out to point at.
+    for table in &plan.tables[checked.len()..] {
+        checked.push(source.check(table.model)?);
+    }
+    let selections = selected.selections;
     let mut fakers = plan
         .tables
         .iter()
@@ -95,16 +87,22 @@ fn slice_inner(
         .map(|(table, checked)| table_fakers(table.model, checked, options))
         .collect::<Result<Vec<_>>>()?;
     share_consistent_fakers(&mut fakers);
-    let select_options = SelectOptions {
-        seed: options.seed,
-        batch_size: options.batch_size,
-    };
-    let selections = sample::select(source, &plan, jobs, select_options, |m| progress.message(m))?;
+    let referenced = referenced_values(source, &plan, &selections, options)?;
 
     let mut tables: Vec<ManifestTable> = plan
         .load_order
         .iter()
-        .map(|&id| manifest_table(plan.tables[id].model, &checked[id]))
+        .map(|&id| {
+            let mut entry = manifest_table(plan.tables[id].model, &checked[id]);
+            entry.filter = plan.tables[id]
+                .job
+                .and_then(|j| jobs[j].filter_ref())
+                .map(|f| {
+                    let (sql, params) = f.signature();
+                    ManifestFilter { sql, params }
+                });
+            entry
+        })
         .collect();
     unique_file_names(&mut tables);
     sink.begin(&tables)?;
@@ -119,20 +117,22 @@ fn slice_inner(
     for ((&id, fakers), entry) in plan.load_order.iter().zip(fakers).zip(&mut tables) {
         progress.message(&format!("writing {}", entry.table));
         let mut writer = sink.table(entry)?;
-        export_table(
+        let nulled = export_table(
             source,
             &plan,
             id,
             &selections,
+            &referenced,
             fakers,
             writer.as_mut(),
             options,
         )?;
         let (rows, sha256) = writer.finish()?;
-        sink.table_done(entry)?;
-        progress.table_done(&entry.table, rows);
         entry.rows = rows;
         entry.sha256 = sha256;
+        entry.nulled = nulled;
+        sink.table_done(entry)?;
+        progress.table_done(&entry.table, rows);
     }
     let description = source.description();
     source.finish()?;
@@ -143,10 +143,54 @@ fn slice_inner(
         created_at: manifest::now_utc(),
         source: description,
         tables,
+        unresolved_generic: selected
+            .unresolved
+            .into_iter()
+            .map(|u| ManifestUnresolved {
+                table: u.table.to_string(),
+                column: u.column.to_string(),
+                content_type: u.content_type,
+                references: u.references,
+                why: u.why,
+            })
+            .collect(),
     };
     sink.finish(&manifest)?;
     progress.finish();
     Ok(manifest)
+}
+
+/// For optional foreign keys to a unique column other than the primary key,
+/// that column's values in the parent's selected rows: what the export
+/// checks such a key against before it writes NULL.
+fn referenced_values(
+    source: &mut dyn Source,
+    plan: &Plan,
+    selections: &[Selection],
+    options: &Options,
+) -> Result<HashMap<(TableId, &'static str), Selection>> {
+    let mut out = HashMap::new();
+    for (id, table) in plan.tables.iter().enumerate() {
+        for &(fk, target) in &table.foreign_keys {
+            if !fk.optional || fk.targets_primary_key() {
+                continue;
+            }
+            let Selection::Keys(keys) = &selections[target] else {
+                continue;
+            };
+            let columns = [(fk.target_key, fk.key_kind())];
+            let values = source
+                .foreign_key_values(
+                    plan.tables[target].model,
+                    &columns,
+                    Some(keys),
+                    options.batch_size,
+                )?
+                .remove(0);
+            out.insert((id, fk.column), Selection::Keys(values));
+        }
+    }
+    Ok(out)
 }
 
 /// Loads a slice directory into PostgreSQL exactly as it is (no sampling, no
@@ -235,6 +279,8 @@ fn manifest_table(model: &'static Model, checked: &crate::schema::Checked) -> Ma
             .collect(),
         rows: 0,
         sha256: String::new(),
+        filter: None,
+        nulled: Default::default(),
         faked: model
             .columns
             .iter()

@@ -285,8 +285,9 @@ fn with_comments(users: u64, comments: ImportJob) -> Vec<ImportJob> {
     ]
 }
 
-/// The tables [`jobs`] slices.
-pub const TABLES: [&str; 12] = [
+/// The tables [`jobs`] slices: its jobs' and their parents', and the
+/// subclass rows of posts (`blog_featuredpost`, multi-table inheritance).
+pub const TABLES: [&str; 13] = [
     "django_content_type",
     "auth_permission",
     "auth_group",
@@ -297,6 +298,7 @@ pub const TABLES: [&str; 12] = [
     "django_admin_log",
     "blog_tag",
     "blog_post",
+    "blog_featuredpost",
     "blog_post_tags",
     "blog_comment",
 ];

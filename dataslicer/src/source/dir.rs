@@ -11,10 +11,10 @@ use crate::error::{Error, Result};
 use crate::job::Filter;
 use crate::keys::{Key, KeySet, Selection};
 use crate::manifest::{self, Manifest, ManifestTable};
-use crate::model::{ColumnRead, KeyKind, Model};
+use crate::model::{ColumnRead, GenericRelation, KeyKind, Model};
 use crate::record::{RecordCounter, RecordReader};
 use crate::schema::Checked;
-use crate::source::{Found, Source};
+use crate::source::{ContentType, Found, KeyQuery, Source};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::fs::File;
@@ -156,29 +156,43 @@ impl Source for DirSource {
     fn select_keys(
         &mut self,
         model: &'static Model,
-        filter: Option<&Filter>,
-        restrict: Option<(&str, &KeySet)>,
-        parents: &[(&str, KeyKind)],
+        query: &KeyQuery<'_>,
         _batch_size: usize,
     ) -> Result<Found> {
-        self.no_filter(model, filter)?;
+        self.no_filter(model, query.filter)?;
         let kind = model.key_kind();
         let keys = self.keys(model)?;
-        let selected: Vec<bool> = match restrict {
-            None => keys.iter().map(Option::is_some).collect(),
-            Some((column, targets)) => self
-                .column(model, column)?
+        let mut selected: Vec<bool> = keys.iter().map(Option::is_some).collect();
+        let mut restricting: Vec<Option<Key>> = Vec::new();
+        if let Some((column, targets)) = query.restrict {
+            let values = self.column(model, column)?;
+            restricting = values
                 .iter()
-                .map(|value| value.as_deref().is_some_and(|v| targets.contains_text(v)))
-                .collect(),
-        };
-        let mut out = Found::new(kind, parents);
-        for (key, &chosen) in keys.iter().zip(&selected) {
-            if let (Some(key), true) = (key, chosen) {
-                insert_text(&mut out.keys, kind, key);
+                .map(|v| v.as_deref().and_then(|v| Key::parse(targets.kind(), v)))
+                .collect();
+            for (chosen, value) in selected.iter_mut().zip(&restricting) {
+                *chosen &= value.as_ref().is_some_and(|v| targets.contains(v));
             }
         }
-        for (i, &(column, parent_kind)) in parents.iter().enumerate() {
+        if let Some((column, wanted)) = query.equal {
+            let values = self.column(model, column)?;
+            for (chosen, value) in selected.iter_mut().zip(values) {
+                *chosen &= value.as_deref().and_then(|v| v.parse::<i64>().ok()) == Some(wanted);
+            }
+        }
+        let mut out = Found::new(kind, query.parents);
+        for (i, (key, &chosen)) in keys.iter().zip(&selected).enumerate() {
+            if let (Some(key), true) = (key, chosen) {
+                insert_text(&mut out.keys, kind, key);
+                if query.pairs
+                    && let (Some(key), Some(Some(value))) =
+                        (Key::parse(kind, key), restricting.get(i))
+                {
+                    out.pairs.push((key, value.clone()));
+                }
+            }
+        }
+        for (i, &(column, parent_kind)) in query.parents.iter().enumerate() {
             let values = self.column(model, column)?;
             for (value, &chosen) in values.iter().zip(&selected) {
                 if let (Some(value), true) = (value, chosen) {
@@ -231,6 +245,50 @@ impl Source for DirSource {
             out.push(set);
         }
         Ok(out)
+    }
+
+    fn generic_refs(
+        &mut self,
+        model: &'static Model,
+        relation: &GenericRelation,
+        keys: Option<&KeySet>,
+        _batch_size: usize,
+    ) -> Result<Vec<(i64, String)>> {
+        let row_keys = self.keys(model)?;
+        let types = self.column(model, relation.content_type)?.clone();
+        let ids = self.column(model, relation.object_id)?;
+        let mut out = std::collections::BTreeSet::new();
+        for ((key, ct), id) in row_keys.iter().zip(&types).zip(ids) {
+            let chosen = match (keys, key) {
+                (None, _) => true,
+                (Some(keys), Some(key)) => keys.contains_text(key),
+                (Some(_), None) => false,
+            };
+            if let (true, Some(ct), Some(id)) = (chosen, ct, id)
+                && let Ok(ct) = ct.parse::<i64>()
+            {
+                out.insert((ct, id.clone()));
+            }
+        }
+        Ok(out.into_iter().collect())
+    }
+
+    fn content_types(&mut self, model: &'static Model) -> Result<Vec<ContentType>> {
+        let ids = self.keys(model)?;
+        let apps = self.column(model, "app_label")?.clone();
+        let names = self.column(model, "model")?;
+        Ok(ids
+            .iter()
+            .zip(&apps)
+            .zip(names)
+            .filter_map(|((id, app), name)| {
+                Some(ContentType {
+                    id: id.as_deref()?.parse().ok()?,
+                    app_label: app.clone()?,
+                    model: name.clone()?,
+                })
+            })
+            .collect())
     }
 
     fn rows(

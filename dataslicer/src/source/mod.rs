@@ -10,10 +10,28 @@ pub use self::postgres::PgSource;
 
 use crate::error::Result;
 use crate::job::Filter;
+use crate::keys::Key;
 use crate::keys::{KeySet, Selection};
-use crate::model::{KeyKind, Model};
+use crate::model::{GenericRelation, KeyKind, Model};
 use crate::schema::Checked;
 use std::io::Read;
+
+/// Which rows [`Source::select_keys`] looks for, and what it reads of them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KeyQuery<'a> {
+    /// The job's SQL filter.
+    pub filter: Option<&'a Filter>,
+    /// Only rows whose column holds one of these values (bound in batches).
+    pub restrict: Option<(&'a str, &'a KeySet)>,
+    /// Only rows whose (integer) column equals this value: a generic
+    /// relation's content type.
+    pub equal: Option<(&'a str, i64)>,
+    /// Foreign key columns (with their targets' key kinds) whose distinct
+    /// non-NULL values to read in the same pass.
+    pub parents: &'a [(&'a str, KeyKind)],
+    /// Whether to return each row's key with its `restrict` column's value.
+    pub pairs: bool,
+}
 
 /// What [`Source::select_keys`] found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +40,8 @@ pub struct Found {
     pub keys: KeySet,
     /// For each requested foreign key column, its values in those rows.
     pub parents: Vec<KeySet>,
+    /// With [`KeyQuery::pairs`]: (row key, value of the `restrict` column).
+    pub pairs: Vec<(Key, Key)>,
 }
 
 impl Found {
@@ -30,6 +50,7 @@ impl Found {
         Found {
             keys: KeySet::new(kind),
             parents: parents.iter().map(|&(_, k)| KeySet::new(k)).collect(),
+            pairs: Vec::new(),
         }
     }
 
@@ -39,7 +60,19 @@ impl Found {
         for (mine, theirs) in self.parents.iter_mut().zip(other.parents) {
             mine.merge_new(theirs);
         }
+        self.pairs.extend(other.pairs);
     }
+}
+
+/// One row of Django's `django_content_type`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentType {
+    /// Its id.
+    pub id: i64,
+    /// `app_label`.
+    pub app_label: String,
+    /// `model`: the model's name in lower case.
+    pub model: String,
 }
 
 /// What the selection and the export need from a source of rows.
@@ -55,16 +88,11 @@ pub trait Source {
     /// cheaply (then sampling probes random keys); `None` otherwise.
     fn key_range(&mut self, model: &'static Model) -> Result<Option<(i64, i64)>>;
 
-    /// The keys of rows matching the filter and, with `restrict`, whose
-    /// column is one of the given keys; with the distinct non-NULL values of
-    /// the `parents` columns (foreign keys, with their targets' key kinds) in
-    /// those rows, read in the same pass.
+    /// The keys of the rows `query` describes, with what else it asks for.
     fn select_keys(
         &mut self,
         model: &'static Model,
-        filter: Option<&Filter>,
-        restrict: Option<(&str, &KeySet)>,
-        parents: &[(&str, KeyKind)],
+        query: &KeyQuery<'_>,
         batch_size: usize,
     ) -> Result<Found>;
 
@@ -85,6 +113,20 @@ pub trait Source {
         keys: Option<&KeySet>,
         batch_size: usize,
     ) -> Result<Vec<KeySet>>;
+
+    /// The distinct (content type id, object id as text) pairs of a generic
+    /// relation in the rows with `keys`, or in every row; pairs with a NULL
+    /// are left out.
+    fn generic_refs(
+        &mut self,
+        model: &'static Model,
+        relation: &GenericRelation,
+        keys: Option<&KeySet>,
+        batch_size: usize,
+    ) -> Result<Vec<(i64, String)>>;
+
+    /// Every row of Django's content type table, mirrored by `model`.
+    fn content_types(&mut self, model: &'static Model) -> Result<Vec<ContentType>>;
 
     /// Streams the selected rows in key order as PostgreSQL CSV, one field
     /// per item of `model.select_list` (a faked nullable column as `t` or

@@ -5,9 +5,9 @@ use crate::catalog::{Catalog, Table as LiveTable};
 use crate::error::{Error, Result};
 use crate::job::Filter;
 use crate::keys::{Key, KeySet, Selection};
-use crate::model::{KeyKind, Model, TableName};
+use crate::model::{GenericRelation, KeyKind, Model, TableName};
 use crate::schema::{self, Checked};
-use crate::source::{Found, Source};
+use crate::source::{ContentType, Found, KeyQuery, Source};
 use crate::sql;
 use postgres::types::ToSql;
 use postgres::{Client, IsolationLevel, NoTls, Transaction};
@@ -85,6 +85,7 @@ impl<'a> PgSource<'a> {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn collect_keys(
         &mut self,
         model: &Model,
@@ -92,6 +93,7 @@ impl<'a> PgSource<'a> {
         query: &str,
         extra: Option<Box<dyn ToSql + Sync + Send>>,
         parents: &[(&str, KeyKind)],
+        pairs: Option<KeyKind>,
         out: &mut Found,
     ) -> Result<()> {
         let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
@@ -119,12 +121,18 @@ impl<'a> PgSource<'a> {
             })?;
         let kind = model.key_kind();
         for row in rows {
-            out.keys.insert(read_key(&row, 0, kind));
+            let key = read_key(&row, 0, kind);
             for (i, &(_, kind)) in parents.iter().enumerate() {
                 if let Some(key) = read_optional_key(&row, i + 1, kind) {
                     out.parents[i].insert(key);
                 }
             }
+            if let Some(pair_kind) = pairs
+                && let Some(value) = read_optional_key(&row, parents.len() + 1, pair_kind)
+            {
+                out.pairs.push((key.clone(), value));
+            }
+            out.keys.insert(key);
         }
         Ok(())
     }
@@ -173,33 +181,41 @@ impl Source for PgSource<'_> {
         )
     }
 
-    /// The keys of rows matching the filter and, when `restrict` is given,
-    /// whose `column` is one of `keys`. The keys are bound in batches.
+    /// The keys of the rows `query` describes; restricting values are bound
+    /// in batches.
     fn select_keys(
         &mut self,
         model: &'static Model,
-        filter: Option<&Filter>,
-        restrict: Option<(&str, &KeySet)>,
-        parents: &[(&str, KeyKind)],
+        query: &KeyQuery<'_>,
         batch_size: usize,
     ) -> Result<Found> {
+        let parents = query.parents;
         let mut out = Found::new(model.key_kind(), parents);
+        let filter = query.filter;
         let user_params = filter.map_or(0, |f| f.params.len());
         let mut conditions = Vec::new();
         if let Some(filter) = filter {
             conditions.push(filter_condition(filter));
         }
-        match restrict {
+        if let Some((column, value)) = query.equal {
+            conditions.push(format!("{} = {value}", sql::ident(column)));
+        }
+        let pairs = match (query.pairs, query.restrict) {
+            (true, Some((column, keys))) => Some((column, keys.kind())),
+            _ => None,
+        };
+        match query.restrict {
             None => {
-                let query = select_keys_query(model, &conditions, parents);
-                self.collect_keys(model, filter, &query, None, parents, &mut out)?;
+                let sql = select_keys_query(model, &conditions, parents, pairs);
+                self.collect_keys(model, filter, &sql, None, parents, None, &mut out)?;
             }
             Some((column, keys)) => {
                 conditions.push(sql::any_param(column, keys.kind(), user_params + 1));
-                let query = select_keys_query(model, &conditions, parents);
+                let sql = select_keys_query(model, &conditions, parents, pairs);
                 for chunk in keys.chunks(batch_size) {
                     let param = Some(chunk.to_param());
-                    self.collect_keys(model, filter, &query, param, parents, &mut out)?;
+                    let kind = pairs.map(|(_, kind)| kind);
+                    self.collect_keys(model, filter, &sql, param, parents, kind, &mut out)?;
                 }
             }
         }
@@ -222,7 +238,7 @@ impl Source for PgSource<'_> {
         if let Some(filter) = filter {
             conditions.push(filter_condition(filter));
         }
-        let query = select_keys_query(model, &conditions, &[]);
+        let query = select_keys_query(model, &conditions, &[], None);
         let mut out = Found::new(model.key_kind(), &[]);
         self.collect_keys(
             model,
@@ -230,6 +246,7 @@ impl Source for PgSource<'_> {
             &query,
             Some(candidates.to_param()),
             &[],
+            None,
             &mut out,
         )?;
         Ok(out.keys)
@@ -305,6 +322,78 @@ impl Source for PgSource<'_> {
             }
         }
         Ok(out)
+    }
+
+    fn generic_refs(
+        &mut self,
+        model: &'static Model,
+        relation: &GenericRelation,
+        keys: Option<&KeySet>,
+        batch_size: usize,
+    ) -> Result<Vec<(i64, String)>> {
+        let base = format!(
+            "SELECT DISTINCT {ct}::int8, {oid}::text FROM {table} \
+             WHERE {ct} IS NOT NULL AND {oid} IS NOT NULL",
+            ct = sql::ident(relation.content_type),
+            oid = sql::ident(relation.object_id),
+            table = sql::table(&model.table),
+        );
+        let context = || {
+            format!(
+                "reading generic relation {}/{} of {}",
+                relation.content_type, relation.object_id, model.table
+            )
+        };
+        let mut out = std::collections::BTreeSet::new();
+        let mut run = |query: &str, param: Option<Box<dyn ToSql + Sync + Send>>| -> Result<()> {
+            let params: Vec<&(dyn ToSql + Sync)> = param
+                .iter()
+                .map(|p| p.as_ref() as &(dyn ToSql + Sync))
+                .collect();
+            let rows = self
+                .tx()
+                .query(query, &params)
+                .map_err(|e| Error::query(context(), e))?;
+            for row in rows {
+                out.insert((row.get::<_, i64>(0), row.get::<_, String>(1)));
+            }
+            Ok(())
+        };
+        match keys {
+            None => run(&base, None)?,
+            Some(keys) => {
+                let query = format!(
+                    "{base} AND {}",
+                    sql::any_param(model.primary_key, keys.kind(), 1)
+                );
+                for chunk in keys.chunks(batch_size) {
+                    run(&query, Some(chunk.to_param()))?;
+                }
+            }
+        }
+        Ok(out.into_iter().collect())
+    }
+
+    fn content_types(&mut self, model: &'static Model) -> Result<Vec<ContentType>> {
+        let query = format!(
+            "SELECT {}::int8, \"app_label\"::text, \"model\"::text FROM {}",
+            sql::ident(model.primary_key),
+            sql::table(&model.table)
+        );
+        let rows = self.tx().query(&query, &[]).map_err(|e| {
+            Error::query(
+                format!("reading Django's content types from {}", model.table),
+                e,
+            )
+        })?;
+        Ok(rows
+            .iter()
+            .map(|r| ContentType {
+                id: r.get(0),
+                app_label: r.get(1),
+                model: r.get(2),
+            })
+            .collect())
     }
 
     fn rows(
@@ -383,11 +472,17 @@ pub(crate) fn prepare_session(tx: &mut Transaction<'_>) -> Result<String> {
     ))
 }
 
-fn select_keys_query(model: &Model, conditions: &[String], parents: &[(&str, KeyKind)]) -> String {
+fn select_keys_query(
+    model: &Model,
+    conditions: &[String],
+    parents: &[(&str, KeyKind)],
+    pairs: Option<(&str, KeyKind)>,
+) -> String {
     let mut list = vec![sql::key_expr(model.primary_key, model.key_kind())];
     list.extend(
         parents
             .iter()
+            .chain(pairs.as_ref())
             .map(|&(column, kind)| sql::key_expr(column, kind)),
     );
     let mut query = format!(
