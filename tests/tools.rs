@@ -6,6 +6,7 @@ mod check;
 mod inspect;
 mod new;
 mod newcomer;
+mod plan;
 mod support;
 mod types;
 mod verify;

@@ -46,13 +46,27 @@ struct RawArgs {
 enum RawCommand {
     /// Writes a slice: sampled rows, their children and every parent they need.
     Slice(RawSlice),
-    /// Prints the tables a slice would contain, why, and their load order.
-    Plan(RawWalkArgs),
+    /// Prints the tables a slice would contain, why, their load order and
+    /// SQL; with --from, the rows each would hold, from the planner's
+    /// statistics.
+    Plan(RawPlan),
     /// Loads a slice directory into PostgreSQL exactly as it is.
     Load(RawLoad),
     /// Checks the models against the live schema: every problem of every
     /// table in one report; exits 1 on problems (for CI, after migrations).
     Check(RawCheck),
+}
+
+#[derive(Debug, clap::Args)]
+struct RawPlan {
+    #[command(flatten)]
+    walk: RawWalkArgs,
+    /// A database to estimate the rows from: a postgres:// URL.
+    #[arg(long)]
+    from: Option<String>,
+    /// `text` or `json`.
+    #[arg(long, default_value = "text")]
+    format: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -256,9 +270,40 @@ impl<'a> App<'a> {
             no_progress: false,
         }));
         match command {
-            RawCommand::Plan(raw) => {
+            RawCommand::Plan(RawPlan { walk, from, format }) => {
+                let raw = walk;
+                let json = match format.as_str() {
+                    "text" => false,
+                    "json" => true,
+                    other => {
+                        return Err(Error::Usage(format!(
+                            "--format {other}: expected `text` or `json`"
+                        )));
+                    }
+                };
                 let (jobs, walk) = apply_walk(std::mem::take(&mut self.jobs), &raw)?;
                 let plan = Plan::new(&jobs, &walk)?;
+                let estimate = match &from {
+                    Some(url) => run_estimate(&plan, &jobs, url)?,
+                    None => crate::estimate::describe(&plan, &jobs),
+                };
+                if json {
+                    let value = serde_json::json!({
+                        "exporter": self.name,
+                        "tables": estimate.tables,
+                        "estimated_total": estimate.estimated_total,
+                        "left_out": plan.left_out.iter().map(|l| serde_json::json!({
+                            "table": l.table.to_string(),
+                            "column": l.column,
+                            "references": l.references.to_string(),
+                            "why": l.why,
+                        })).collect::<Vec<_>>(),
+                    });
+                    return Ok(format!(
+                        "{}\n",
+                        serde_json::to_string_pretty(&value).expect("plain JSON values")
+                    ));
+                }
                 let mut out = format!("{}: tables in load order\n", self.name);
                 out.push_str(&plan.to_string());
                 for job in &jobs {
@@ -269,6 +314,7 @@ impl<'a> App<'a> {
                         out.push_str(&format!("sample {} = {n}\n", job.model().table));
                     }
                 }
+                out.push_str(&estimate.to_string());
                 Ok(out)
             }
             RawCommand::Check(raw) => {
@@ -372,6 +418,21 @@ fn run_check(jobs: &[ImportJob], url: &str) -> Result<crate::check::Report> {
     tx.commit()
         .map_err(|e| Error::query("ending the read-only transaction", e))?;
     Ok(crate::check::check(&models, &catalog))
+}
+
+/// The plan's estimates from the planner statistics of `url`, read in one
+/// read-only transaction.
+fn run_estimate(plan: &Plan, jobs: &[ImportJob], url: &str) -> Result<crate::estimate::Estimate> {
+    let mut client = connect(url)?;
+    let mut tx = client
+        .build_transaction()
+        .read_only(true)
+        .start()
+        .map_err(|e| Error::query("starting a read-only transaction", e))?;
+    let estimate = crate::estimate::estimate(&mut tx, plan, jobs)?;
+    tx.commit()
+        .map_err(|e| Error::query("ending the read-only transaction", e))?;
+    Ok(estimate)
 }
 
 /// The longest module path all of `modules` are in (`a::b` for `a::b::c`

@@ -165,6 +165,7 @@ pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod error;
+pub mod estimate;
 mod export;
 pub mod fake;
 #[cfg(feature = "codegen")]
