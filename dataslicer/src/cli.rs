@@ -47,8 +47,8 @@ enum RawCommand {
     /// Writes a slice: sampled rows, their children and every parent they need.
     Slice(RawSlice),
     /// Prints the tables a slice would contain, why, their load order and
-    /// SQL; with --from, the rows each would hold, from the planner's
-    /// statistics.
+    /// SQL; with --from, the rows each would hold (from the planner's
+    /// statistics) and the unmodelled tables that reference them.
     Plan(RawPlan),
     /// Loads a slice directory into PostgreSQL exactly as it is.
     Load(RawLoad),
@@ -61,7 +61,9 @@ enum RawCommand {
 struct RawPlan {
     #[command(flatten)]
     walk: RawWalkArgs,
-    /// A database to estimate the rows from: a postgres:// URL.
+    /// A database to check the plan against: the rows each table would
+    /// hold, from its planner statistics, and the tables it has that
+    /// reference the slice's tables but no model mirrors.
     #[arg(long)]
     from: Option<String>,
     /// `text` or `json`.
@@ -270,9 +272,8 @@ impl<'a> App<'a> {
             no_progress: false,
         }));
         match command {
-            RawCommand::Plan(RawPlan { walk, from, format }) => {
-                let raw = walk;
-                let json = match format.as_str() {
+            RawCommand::Plan(raw) => {
+                let json = match raw.format.as_str() {
                     "text" => false,
                     "json" => true,
                     other => {
@@ -281,9 +282,9 @@ impl<'a> App<'a> {
                         )));
                     }
                 };
-                let (jobs, walk) = apply_walk(std::mem::take(&mut self.jobs), &raw)?;
+                let (jobs, walk) = apply_walk(std::mem::take(&mut self.jobs), &raw.walk)?;
                 let plan = Plan::new(&jobs, &walk)?;
-                let estimate = match &from {
+                let estimate = match &raw.from {
                     Some(url) => run_estimate(&plan, &jobs, url)?,
                     None => crate::estimate::describe(&plan, &jobs),
                 };
@@ -306,6 +307,28 @@ impl<'a> App<'a> {
                 }
                 let mut out = format!("{}: tables in load order\n", self.name);
                 out.push_str(&plan.to_string());
+                if let Some(url) = &raw.from {
+                    let mut client = connect(url)?;
+                    let mut source = PgSource::begin(&mut client)?;
+                    let tables: Vec<_> = plan.tables.iter().map(|t| t.name()).collect();
+                    let unmodelled: Vec<_> = source
+                        .referencing_tables(&tables)?
+                        .into_iter()
+                        .filter(|r| !plan.models_table(&r.table))
+                        .collect();
+                    source.finish()?;
+                    if !unmodelled.is_empty() {
+                        out.push_str(
+                            "not modelled (these tables reference the slice; model them, or their rows are missing):\n",
+                        );
+                        for r in unmodelled {
+                            out.push_str(&format!(
+                                "  {}.{} -> {}\n",
+                                r.table, r.column, r.references
+                            ));
+                        }
+                    }
+                }
                 for job in &jobs {
                     if let Some(filter) = job.filter_ref() {
                         out.push_str(&format!("where {}: {}\n", job.model().table, filter.sql));
@@ -579,13 +602,23 @@ fn apply_walk(mut jobs: Vec<ImportJob>, raw: &RawWalkArgs) -> Result<(Vec<Import
                     .map_err(|e| Error::Usage(format!("--root {name}: {e}")))
             })
             .collect::<Result<_>>()?;
-        // The jobs that chose rows of their own give way to the new roots;
-        // jobs that only refine a table stay.
+        // The jobs that chose rows of their own give way to the new roots,
+        // and so do jobs the old ones restricted (the orders of sampled
+        // customers); whole-table jobs (a catalogue) and caps stay.
+        let before = Plan::new(&jobs, &walk)?;
+        let restricted: Vec<&'static Model> = before
+            .tables
+            .iter()
+            .filter(|t| t.job.is_some() && !t.down.is_empty())
+            .map(|t| t.model)
+            .collect();
         jobs.retain(|job| {
-            roots.iter().any(|r| r.is(job.model()))
+            let model = job.model();
+            roots.iter().any(|r| r.is(model))
                 || !(job.takes_descendants()
                     || job.filter_ref().is_some()
-                    || job.sample_size().is_some())
+                    || job.sample_size().is_some()
+                    || (restricted.iter().any(|m| m.is(model)) && job.caps().is_empty()))
         });
         for root in roots {
             match jobs.iter_mut().find(|j| j.model().is(root)) {

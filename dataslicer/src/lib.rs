@@ -60,7 +60,126 @@
 //! chosen at random, all their orders, and the sites they belong to. Their
 //! e-mails and phone numbers are fakes; the originals are never read.
 //!
-//! # What a slice contains
+//! # Everything below a root
+//!
+//! A real application has dozens of tables below its users. A root job takes
+//! all of them with one call, [`ImportJob::descendants`]:
+//!
+//! ```no_run
+//! use dataslicer::prelude::*;
+//!
+//! #[derive(Importer)]
+//! #[table("django_content_type")]
+//! struct ContentType { id: i32, app_label: String, model: String }
+//!
+//! #[derive(Importer)]
+//! #[table("auth_user")]
+//! struct User {
+//!     id: i32,
+//!     #[fake(email, unique)]
+//!     email: String,
+//!     // A referrer is not something a user owns: the walk does not follow
+//!     // this key down (the referrer still comes along as a parent).
+//!     #[fk(User, optional, no_descend)]
+//!     referred_by_id: Option<i32>,
+//! }
+//!
+//! #[derive(Importer)]
+//! #[table("shop_order")]
+//! struct Order { id: i64, #[fk(User)] user_id: i32 }
+//!
+//! #[derive(Importer)]
+//! #[table("shop_orderline")]
+//! struct OrderLine { id: i64, #[fk(Order)] order_id: i64, #[fk(Product)] product_id: i64 }
+//!
+//! #[derive(Importer)]
+//! #[table("catalogue_category")]
+//! struct Category {
+//!     id: i32,
+//!     // django-treebeard's MP_Node: every row's ancestors come along.
+//!     #[tree(step = 4)]
+//!     path: String,
+//! }
+//!
+//! #[derive(Importer)]
+//! #[table("catalogue_product")]
+//! struct Product {
+//!     id: i64,
+//!     #[fk(Category)] category_id: i32,
+//!     // Variants belong to their parent product: followed down.
+//!     #[fk(Product)] parent_id: Option<i64>,
+//! }
+//!
+//! #[derive(Importer)]
+//! #[table("reviews_review")]
+//! struct Review {
+//!     id: i64,
+//!     #[fk(User)] user_id: i32,
+//!     #[fk(ContentType)] content_type_id: i32,
+//!     // A Django GenericForeignKey: the reviewed object, of any model.
+//!     #[generic(content_type = "content_type_id")]
+//!     object_id: i64,
+//! }
+//!
+//! let jobs = vec![ImportJob::<User>::new().sample(50).descendants()];
+//! let mut client = dataslicer::connect("postgres://app@db.internal/shop")?;
+//! dataslicer::download(&mut client, &jobs, "slice/", &Options::default())?;
+//! # Ok::<(), dataslicer::Error>(())
+//! ```
+//!
+//! This takes 50 users, their orders and those orders' lines, their reviews
+//! (all tables with a foreign key into what is taken, transitively), then
+//! every row those need: the products the lines and reviews point at (a
+//! review's object, whatever its model, is found through
+//! `django_content_type`), those products' categories with all their
+//! ancestors, and the content types. The rules:
+//!
+//! 1. **Which tables.** Every model of the program registers itself
+//!    ([`model::all_models`]). Below a root, a model joins the walk when it
+//!    has an `#[fk]` into a table of the walk, transitively: children,
+//!    grandchildren, many-to-many rows, tables reached through several
+//!    parents. `#[fk(Model, no_descend)]` keeps the walk off a key. Generic
+//!    relations are followed down only where the model says
+//!    `#[generic(content_type = "...", descend)]` (comments on a post) or the
+//!    run names them (`--descend-generic TABLE.COLUMN`): the database cannot
+//!    tell an owned generic relation from a mere reference, and descending
+//!    from popular targets would explode a slice.
+//! 2. **Which rows.** A table of the walk gets every row whose key points at
+//!    a row taken from one of its parents (the union), its own
+//!    self-references included (a product's variants, replies to replies),
+//!    and tables in a cycle are walked together until nothing new turns up.
+//!    A root's own rows are its filter and sample. An explicit job for a
+//!    table below a root refines it: its filter applies to the rows the walk
+//!    finds, then its sample, then [`ImportJob::cap`].
+//! 3. **Limits.** [`Walk`] (in [`Options::walk`], or `--only PATTERN`,
+//!    `--exclude PATTERN` on the command line, with pg_dump's `*` and `?`)
+//!    keeps tables out of the walk; caps (`--cap TABLE.COLUMN=K`) keep at most
+//!    `K` children per parent along a key, chosen with the seed. Neither can
+//!    break completeness: a table kept out still holds the parents the slice
+//!    needs, and a child left out brings none of its own children.
+//! 4. **Up, always.** Then every row gets, recursively: the rows its
+//!    non-optional foreign keys point at (to a primary key, or to another
+//!    unique column with `#[fk(Model, key = "code")]`); the targets of its
+//!    generic relations, one batched query per target table, their content
+//!    type mapped to a model by Django's default table name
+//!    `<app_label>_<model>` or `#[content_type("app", "model")]`
+//!    (references to a content type no model has are counted and reported,
+//!    never silently dropped); with `#[tree]`, every ancestor in a
+//!    materialized-path tree (rows whose path is a proper prefix, in steps of
+//!    `step` characters); and its subclass rows in Django's multi-table
+//!    inheritance (a model whose primary key is an `#[fk]` to another's
+//!    primary key, such as `page_ptr_id`): a page in the slice, as root,
+//!    descendant or parent, always has its `blog_blogpage` row. Rows taken
+//!    this way bring no children.
+//! 5. **Nothing left out silently.** `plan` says why each table is in the
+//!    slice and lists the modelled tables that reference it without being
+//!    walked, with the key; the manifest and the run's summary count the
+//!    optional keys written as NULL and the generic references that point at
+//!    no model.
+//!
+//! Jobs that do not ask for descendants keep the rules below.
+//!
+//! # What a slice of explicit jobs contains
 //!
 //! 1. **Samples.** A job with `sample(n)` takes `n` rows chosen at random
 //!    among those matching its filter (all of them when there are fewer). The
@@ -122,7 +241,9 @@
 //! on one side, a directory ([`DirSink`]) or a PostgreSQL database
 //! ([`PgSink`]) on the other, with the same jobs and models. From a
 //! directory, sampling, the walks along foreign keys and fakes work as from
-//! PostgreSQL; SQL filters need a server and are refused with a clear error.
+//! PostgreSQL; a SQL filter needs a server, unless the directory was written
+//! with the same filter on that table (its manifest says so): then the rows
+//! passed it already. Another filter is refused with a clear error.
 //! A directory is checked against its manifest (format version, files,
 //! SHA-256, row counts, headers, the models' columns) before anything is
 //! written. [`load`] puts a slice directory into PostgreSQL exactly as it is.
@@ -149,6 +270,11 @@
 //! | `#[column("sql_name")]` | field | the column's name, when it differs from the field's |
 //! | `#[fk(Model)]` | field | a foreign key to `Model`'s primary key; the field's type must be that key's type, or an `Option` of it |
 //! | `#[fk(Model, optional)]` | `Option` field | a foreign key written as NULL when its parent is not in the slice |
+//! | `#[fk(Model, no_descend)]` | field | the walk below a root does not follow this key down |
+//! | `#[fk(Model, key = "col")]` | field | a foreign key to `Model`'s unique column `col` (Django's `to_field`); the field's type must be that column's |
+//! | `#[generic(content_type = "col")]` | object id field | a Django generic foreign key whose content type is in `col` (an `#[fk]` to the content type model); add `descend` to follow it down |
+//! | `#[tree(step = n)]` | `String` field | the path of a materialized-path tree (django-treebeard `MP_Node`, `steplen` 4 by default) |
+//! | `#[content_type("app", "model")]` | struct | the model's Django content type, when its table is not `<app>_<model>` |
 //! | `#[fake(kind)]` | field | replace the values by fakes of `kind`, see [`fake`] |
 //!
 //! An `Option<T>` field mirrors a nullable column. Field types: integers,

@@ -24,7 +24,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             seed: 0,
-            batch_size: 10_000,
+            batch_size: 2_000,
             locale: Locale::default(),
             progress: false,
             walk: Walk::default(),

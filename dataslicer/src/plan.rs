@@ -492,6 +492,14 @@ impl Plan {
         out
     }
 
+    /// Whether a model connected to the jobs' mirrors the table `name`
+    /// (`table`, or `schema.table`).
+    pub fn models_table(&self, name: &str) -> bool {
+        self.scope
+            .iter()
+            .any(|m| crate::walk::names_table(name, &m.table))
+    }
+
     /// The model with this content type: among the plan's tables first, then
     /// the models connected to the jobs, then every model of the program.
     pub fn resolve_content_type(&self, app_label: &str, model_name: &str) -> Resolved {

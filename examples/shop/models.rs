@@ -33,8 +33,9 @@ pub struct Customer {
     pub phone: Option<String>,
     pub date_joined: DateTime<Utc>,
     pub is_active: bool,
-    /// Who referred this customer: the referrer comes along, its orders do not.
-    #[fk(Customer)]
+    /// Who referred this customer: the referrer comes along, its orders do
+    /// not, and a walk below customers does not descend into referrals.
+    #[fk(Customer, no_descend)]
     pub referred_by_id: Option<i64>,
 }
 

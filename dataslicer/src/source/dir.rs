@@ -67,17 +67,40 @@ impl DirSource {
             })
     }
 
+    /// A job's filter needs a server, unless the slice was written with the
+    /// same filter on that table: then every row it holds for the job passed
+    /// it already, and the filter is satisfied by construction.
     fn no_filter(&self, model: &Model, filter: Option<&Filter>) -> Result<()> {
-        match filter {
-            None => Ok(()),
-            Some(filter) => Err(Error::Jobs(format!(
-                "the job for table {} has a SQL filter (`{}`), but the source is the slice directory {}: \
-                 filters apply only to PostgreSQL sources; sample or restrict by foreign key instead",
-                model.table,
-                filter.sql,
-                self.path.display()
-            ))),
+        let Some(filter) = filter else {
+            return Ok(());
+        };
+        let (sql, params) = filter.signature();
+        let recorded = self.table(model)?.filter.as_ref();
+        if let Some(recorded) = recorded
+            && recorded.sql == sql
+            && recorded.params == params
+        {
+            return Ok(());
         }
+        let applied = match recorded {
+            Some(recorded) => format!(
+                "the slice was written with another filter on it (`{}`{})",
+                recorded.sql,
+                if recorded.params.is_empty() {
+                    String::new()
+                } else {
+                    format!(" with {}", recorded.params.join(", "))
+                }
+            ),
+            None => "the slice was written without a filter on it".to_string(),
+        };
+        Err(Error::Jobs(format!(
+            "the job for table {} has a SQL filter (`{}`), but the source is the slice directory {} and {applied}: \
+             other filters apply only to PostgreSQL sources; sample or restrict by foreign key instead",
+            model.table,
+            filter.sql,
+            self.path.display()
+        )))
     }
 
     /// One column's values, one per row in file order (read once, then kept).

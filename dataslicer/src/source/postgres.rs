@@ -44,6 +44,17 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// A foreign key of the database, as `plan --from` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Referencing {
+    /// The referencing table (`table`, or `schema.table` outside `public`).
+    pub table: String,
+    /// Its (first) foreign key column.
+    pub column: String,
+    /// The referenced table.
+    pub references: String,
+}
+
 /// A read-only snapshot of a PostgreSQL database.
 pub struct PgSource<'a> {
     tx: Option<Transaction<'a>>,
@@ -135,6 +146,38 @@ impl<'a> PgSource<'a> {
             out.keys.insert(key);
         }
         Ok(())
+    }
+
+    /// The foreign keys in the database that reference one of `tables`, by
+    /// table: what `plan --from` compares with the models.
+    pub fn referencing_tables(&mut self, tables: &[TableName]) -> Result<Vec<Referencing>> {
+        let names: Vec<String> = tables.iter().map(sql::table).collect();
+        let rows = self
+            .tx()
+            .query(
+                "SELECT CASE WHEN n.nspname = 'public' THEN r.relname::text \
+                             ELSE n.nspname || '.' || r.relname END, \
+                        a.attname::text, \
+                        CASE WHEN fn.nspname = 'public' THEN f.relname::text \
+                             ELSE fn.nspname || '.' || f.relname END \
+                 FROM pg_constraint c \
+                 JOIN pg_class r ON r.oid = c.conrelid JOIN pg_namespace n ON n.oid = r.relnamespace \
+                 JOIN pg_class f ON f.oid = c.confrelid JOIN pg_namespace fn ON fn.oid = f.relnamespace \
+                 JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] \
+                 WHERE c.contype = 'f' \
+                   AND c.confrelid IN (SELECT to_regclass(t) FROM unnest($1::text[]) t) \
+                 ORDER BY 1, 2",
+                &[&names],
+            )
+            .map_err(|e| Error::query("reading the foreign keys that reference the slice", e))?;
+        Ok(rows
+            .iter()
+            .map(|r| Referencing {
+                table: r.get(0),
+                column: r.get(1),
+                references: r.get(2),
+            })
+            .collect())
     }
 
     /// Streams `COPY (query) TO STDOUT (FORMAT csv)` to `f`.
