@@ -167,7 +167,7 @@ pub fn analyze(catalog: &Catalog, options: &Options) -> Result<Schema> {
         let key_type = if key_type.is_key() {
             key_type
         } else {
-            RustType::String
+            RustType::Text
         };
         let ct_pair = custom_ct.clone().or_else(|| {
             catalog
@@ -255,7 +255,7 @@ pub fn analyze(catalog: &Catalog, options: &Options) -> Result<Schema> {
                             None => models[target].key_type,
                             Some(c) => {
                                 let t = RustType::of(target_table.column(c).expect("a column"));
-                                if t.is_key() { t } else { RustType::String }
+                                if t.is_key() { t } else { RustType::Text }
                             }
                         };
                         ty = target_ty;
@@ -298,7 +298,7 @@ pub fn analyze(catalog: &Catalog, options: &Options) -> Result<Schema> {
                 detected.push(format!("{}: {line}", table.table_name()));
                 docs.push(line);
                 if !matches!(ty, RustType::I16 | RustType::I32 | RustType::I64) {
-                    ty = RustType::String;
+                    ty = RustType::Text;
                 }
             }
             let tree = (is_tree && column.name == "path").then(|| {
@@ -342,9 +342,9 @@ pub fn analyze(catalog: &Catalog, options: &Options) -> Result<Schema> {
                 Decision::Fake(choice) => {
                     match &choice.kind {
                         Kind::Named("date") | Kind::Named("datetime") => {}
-                        Kind::Named(_) => ty = RustType::String,
+                        Kind::Named(_) => ty = RustType::Text,
                         Kind::With(f) => {
-                            ty = RustType::String;
+                            ty = RustType::Text;
                             if !fake_functions.contains(f) {
                                 fake_functions.push(f);
                             }
@@ -363,6 +363,7 @@ pub fn analyze(catalog: &Catalog, options: &Options) -> Result<Schema> {
                 nullable: !column.not_null,
                 pk,
                 fk,
+                no_descend: false,
                 fake,
                 generic,
                 tree,
@@ -372,6 +373,16 @@ pub fn analyze(catalog: &Catalog, options: &Options) -> Result<Schema> {
         models[i].fields = fields;
     }
     let root = choose_root(catalog, &tables, options)?;
+    for field in &mut models[root.0].fields {
+        if !field.pk && matches!(field.fk, Some((target, _)) if target == root.0) {
+            field.no_descend = true;
+            field.docs.push(
+                "Not followed downward (`no_descend`): the root's rows that reference its own \
+                 rows would grow its sample; the rows this one references still come along."
+                    .into(),
+            );
+        }
+    }
     let extra_jobs: Vec<usize> = (0..tables.len())
         .filter(|&i| {
             i != root.0

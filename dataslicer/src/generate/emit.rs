@@ -13,7 +13,32 @@ use std::path::{Path, PathBuf};
 /// Formats tokens as a Rust file.
 fn format(tokens: TokenStream) -> String {
     let file: syn::File = syn::parse2(tokens).expect("generated tokens are a Rust file");
-    prettyplease::unparse(&file)
+    space_items(&prettyplease::unparse(&file))
+}
+
+/// prettyplease's output with a blank line between items, after the
+/// `use` block and after the module's doc, as rustfmt-formatted code has.
+fn space_items(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let mut out = String::with_capacity(text.len() + lines.len());
+    for (i, line) in lines.iter().enumerate() {
+        out.push_str(line);
+        out.push('\n');
+        let Some(next) = lines.get(i + 1) else { break };
+        let (this, following) = (line.trim(), next.trim());
+        let starts_item = ["///", "#[", "pub ", "fn ", "mod ", "use "]
+            .iter()
+            .any(|p| following.starts_with(p));
+        let blank = (this == "}" && starts_item && indent(line) == indent(next))
+            || (this.starts_with("use ") && !following.starts_with("use ") && following != "}")
+            || (this.starts_with("//!") && !following.starts_with("//!"))
+            || (this.starts_with("mod ") && following.starts_with("fn "));
+        if blank {
+            out.push('\n');
+        }
+    }
+    out
 }
 
 fn model_tokens(schema: &Schema, model: &ModelSpec) -> TokenStream {
@@ -59,9 +84,10 @@ fn field_tokens(schema: &Schema, model: &ModelSpec, field: &FieldSpec) -> TokenS
             let module = format_ident!("{}", target.module);
             quote!(super::#module::#target_name)
         };
+        let no_descend = field.no_descend.then(|| quote!(, no_descend));
         match key {
-            None => quote!(#[fk(#path)]),
-            Some(key) => quote!(#[fk(#path, key = #key)]),
+            None => quote!(#[fk(#path #no_descend)]),
+            Some(key) => quote!(#[fk(#path, key = #key #no_descend)]),
         }
     });
     let generic = field

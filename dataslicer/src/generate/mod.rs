@@ -128,6 +128,9 @@ pub struct FieldSpec {
     /// `#[fk(..)]`: the target model's index, and `key = ".."` when it
     /// references a column other than the target's primary key.
     pub fk: Option<(usize, Option<String>)>,
+    /// `no_descend` on the `#[fk]`: the root's references to its own rows
+    /// (a referrer, a manager), which would otherwise grow its sample.
+    pub no_descend: bool,
     /// `#[fake(..)]`.
     pub fake: Option<Choice>,
     /// `#[generic(content_type = "..")]`: the content type column.

@@ -19,8 +19,10 @@ pub enum RustType {
     F64,
     /// `bool`
     Bool,
-    /// `String`: text, and every type read as its text form.
-    String,
+    /// `String`: text, and every type read as its text form. (Not named
+    /// `String`: a variant of that name would make rustc spell the standard
+    /// `String` in full in every message about a model.)
+    Text,
     /// `Vec<u8>`
     Bytes,
     /// `chrono::NaiveDate`
@@ -45,7 +47,7 @@ impl RustType {
     /// arrays, enums, ranges, citext, ...).
     pub fn of(column: &Column) -> RustType {
         if column.kind != TypeKind::Base {
-            return RustType::String;
+            return RustType::Text;
         }
         match column.base_type.as_str() {
             "int2" => RustType::I16,
@@ -62,7 +64,7 @@ impl RustType {
             "numeric" => RustType::Decimal,
             "uuid" => RustType::Uuid,
             "json" | "jsonb" => RustType::Json,
-            _ => RustType::String,
+            _ => RustType::Text,
         }
     }
 
@@ -71,7 +73,7 @@ impl RustType {
     pub fn is_key(self) -> bool {
         matches!(
             self,
-            RustType::I16 | RustType::I32 | RustType::I64 | RustType::String | RustType::Uuid
+            RustType::I16 | RustType::I32 | RustType::I64 | RustType::Text | RustType::Uuid
         )
     }
 
@@ -111,7 +113,7 @@ impl RustType {
             RustType::F32 => quote!(f32),
             RustType::F64 => quote!(f64),
             RustType::Bool => quote!(bool),
-            RustType::String => quote!(String),
+            RustType::Text => quote!(String),
             RustType::Bytes => quote!(Vec<u8>),
             RustType::Date => quote!(NaiveDate),
             RustType::Time => quote!(NaiveTime),
@@ -142,11 +144,11 @@ mod tests {
             ("int4", RustType::I32),
             ("int8", RustType::I64),
             ("int2", RustType::I16),
-            ("varchar", RustType::String),
-            ("citext", RustType::String),
-            ("inet", RustType::String),
-            ("cidr", RustType::String),
-            ("interval", RustType::String),
+            ("varchar", RustType::Text),
+            ("citext", RustType::Text),
+            ("inet", RustType::Text),
+            ("cidr", RustType::Text),
+            ("interval", RustType::Text),
             ("timestamptz", RustType::DateTimeUtc),
             ("numeric", RustType::Decimal),
             ("jsonb", RustType::Json),
@@ -162,11 +164,11 @@ mod tests {
         }
         assert_eq!(
             RustType::of(&column("_int4", TypeKind::Array)),
-            RustType::String
+            RustType::Text
         );
         assert_eq!(
             RustType::of(&column("mood", TypeKind::Enum)),
-            RustType::String
+            RustType::Text
         );
         assert_eq!(RustType::DateTimeUtc.feature(), Some("chrono"));
     }
