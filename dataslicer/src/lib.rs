@@ -294,8 +294,10 @@ pub mod error;
 pub mod estimate;
 mod export;
 pub mod fake;
+// Crate-private: its types' variant names (`Decimal`, `Uuid`, ...) would
+// otherwise make rustc spell those types in full in users' error messages.
 #[cfg(feature = "codegen")]
-pub mod generate;
+mod generate;
 pub mod job;
 pub mod keys;
 pub mod manifest;
@@ -339,14 +341,14 @@ pub use dataslicer_derive::Importer;
 
 // The crates of the field types, so that models name them through
 // dataslicer (`dataslicer::chrono::NaiveDate`) and need no version of their
-// own that must match.
+// own that must match. Not serde_json: its `Value::String` would make rustc
+// spell `std::string::String` in full in every message about a model; a
+// `serde_json::Value` field needs `serde_json = "1"` beside dataslicer.
 #[cfg(feature = "chrono")]
 pub use chrono;
 pub use rand;
 #[cfg(feature = "rust_decimal")]
 pub use rust_decimal;
-#[cfg(feature = "json")]
-pub use serde_json;
 #[cfg(feature = "uuid")]
 pub use uuid;
 

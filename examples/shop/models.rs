@@ -2,7 +2,8 @@
 
 // The field types' crates through dataslicer's re-exports: a copy of this
 // exporter needs no chrono or rust_decimal of its own, only dataslicer with
-// the features `chrono`, `rust_decimal` and `json`.
+// the features `chrono`, `rust_decimal` and `json` (and serde_json for the
+// JSON column).
 use dataslicer::chrono::{DateTime, Utc};
 use dataslicer::prelude::*;
 use dataslicer::rust_decimal::Decimal;
@@ -85,7 +86,7 @@ pub struct Order {
     pub total: Decimal,
     #[fake(street_address)]
     pub shipping_address: String,
-    pub notes: Option<dataslicer::serde_json::Value>,
+    pub notes: Option<serde_json::Value>,
 }
 
 /// A line of an order.

@@ -173,8 +173,9 @@ pub enum TypeKind {
     Array,
     /// An enum.
     Enum,
-    /// A range or multirange.
-    Range,
+    /// A range or multirange (not named `Range`, which would make rustc
+    /// spell `std::ops::Range` in full in users' messages).
+    Ranged,
     /// A composite (row) type.
     Composite,
     /// Something else (a pseudo-type).

@@ -83,7 +83,7 @@ pub(super) fn read_columns(
         let kind = match (typtype.as_str(), category.as_str()) {
             (_, "A") if element.is_some() => TypeKind::Array,
             ("e", _) => TypeKind::Enum,
-            ("r" | "m", _) => TypeKind::Range,
+            ("r" | "m", _) => TypeKind::Ranged,
             ("c", _) => TypeKind::Composite,
             ("b", _) => TypeKind::Base,
             _ => TypeKind::Other,

@@ -154,11 +154,18 @@ fn module_items(schema: &Schema, module: &str) -> TokenStream {
         }
     }
     let uses = imports.iter().map(|(krate, names)| {
+        let krate_name = *krate;
         let krate = format_ident!("{krate}");
         let mut names = names.clone();
         names.sort_unstable();
         let names = names.iter().map(|n| format_ident!("{n}"));
-        quote!(use dataslicer::#krate::{#(#names),*};)
+        // serde_json is a dependency of the exporter's own (dataslicer does
+        // not re-export it); the others come through dataslicer.
+        if krate_name == "serde_json" {
+            quote!(use serde_json::{#(#names),*};)
+        } else {
+            quote!(use dataslicer::#krate::{#(#names),*};)
+        }
     });
     let items = models.iter().map(|m| model_tokens(schema, m));
     quote! {
@@ -230,8 +237,6 @@ impl Dependency {
 /// A generated exporter crate: every file, by path relative to its directory.
 #[derive(Debug, Clone)]
 pub struct NewCrate {
-    /// The package's name.
-    pub name: String,
     /// The files: (relative path, contents).
     pub files: Vec<(String, String)>,
 }
@@ -275,10 +280,7 @@ impl NewCrate {
         }
         files.push(("README.md".to_string(), readme(schema, name, source)));
         files.push((".gitignore".to_string(), "/target\n/slice\n".to_string()));
-        NewCrate {
-            name: name.to_string(),
-            files,
-        }
+        NewCrate { files }
     }
 
     /// Writes the files into `dir`, which must not exist or be empty.
@@ -317,8 +319,13 @@ fn cargo_toml(schema: &Schema, name: &str, dependency: &Dependency) -> String {
     format!(
         "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
          [dependencies]\n# The features are those the models' field types need.\n\
-         dataslicer = {{ {source}, default-features = false, features = [{}] }}\n",
-        features.join(", ")
+         dataslicer = {{ {source}, default-features = false, features = [{}] }}\n{}",
+        features.join(", "),
+        if schema.features.contains("json") {
+            "# The JSON columns' type, `serde_json::Value`.\nserde_json = \"1\"\n"
+        } else {
+            ""
+        }
     )
 }
 

@@ -16,7 +16,6 @@ mod types;
 
 pub use self::emit::{Dependency, NewCrate, inspect};
 pub use self::names::{glob, package};
-pub use self::personal::UNUSABLE_PASSWORD;
 pub use self::types::RustType;
 
 pub use self::analyze::analyze;
