@@ -84,6 +84,15 @@ fn planner_rows(
         .unwrap_or(0.0))
 }
 
+/// Whether `child` is below table `id` through `column`: the rows it
+/// references that way are rows of `id`'s own selection, already in.
+fn below(plan: &Plan, id: TableId, child: TableId, column: &str) -> bool {
+    plan.tables[child].down.iter().any(|d| match *d {
+        Down::Key { fk, parent, .. } => parent == id && fk.column == column,
+        Down::Generic { relation, parent } => parent == id && relation.object_id == column,
+    })
+}
+
 /// The SQL that reads table `id`'s rows.
 fn table_sql(plan: &Plan, jobs: &[ImportJob], id: TableId) -> String {
     let table = &plan.tables[id];
@@ -106,11 +115,12 @@ fn table_sql(plan: &Plan, jobs: &[ImportJob], id: TableId) -> String {
             )),
         }
     }
-    let parent_of = table.reasons.iter().any(|r| {
-        matches!(
-            r,
-            Reason::Parent { .. } | Reason::GenericTarget { .. } | Reason::Subclass { .. }
-        )
+    let parent_of = table.reasons.iter().any(|r| match *r {
+        Reason::Parent { child, column } | Reason::GenericTarget { child, column } => {
+            !below(plan, id, child, column)
+        }
+        Reason::Subclass { .. } => true,
+        _ => false,
     });
     let job = table.job.map(|j| &jobs[j]);
     let mut conditions: Vec<String> = Vec::new();
@@ -240,19 +250,10 @@ pub fn estimate(
         let mut needed = 0.0;
         let mut is_parent = false;
         for reason in &table.reasons {
-            // Rows below this table's own selection point at rows already in.
-            let below_us = |child: TableId, column: &str| {
-                plan.tables[child].down.iter().any(|d| match *d {
-                    Down::Key { fk, parent, .. } => parent == id && fk.column == column,
-                    Down::Generic { relation, parent } => {
-                        parent == id && relation.object_id == column
-                    }
-                })
-            };
             if let Reason::Parent { child, column } | Reason::GenericTarget { child, column } =
                 *reason
                 && child != id
-                && !below_us(child, column)
+                && !below(plan, id, child, column)
             {
                 needed += est[child];
                 is_parent = true;

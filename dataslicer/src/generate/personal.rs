@@ -400,7 +400,6 @@ const FREE_TEXT: &[&str] = &[
     "repr",
     "search",
     "transcript",
-    "description",
 ];
 
 fn is_birth(w: &[String]) -> bool {
