@@ -5,6 +5,7 @@ mod django;
 mod example;
 mod fake;
 mod harness;
+mod reliability;
 mod slice;
 mod tools;
 mod transfer;

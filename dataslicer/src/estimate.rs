@@ -136,7 +136,7 @@ fn table_sql(plan: &Plan, jobs: &[ImportJob], id: TableId) -> String {
     }
     let mut query = format!(
         "SELECT {} FROM {}",
-        model.select_list,
+        model.select_list(),
         sql::table(&model.table)
     );
     let sampled = job.is_some_and(|j| j.sample_size().is_some());

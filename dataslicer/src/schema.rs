@@ -3,13 +3,36 @@
 
 use crate::catalog::{Column as LiveColumn, Table as LiveTable};
 use crate::error::{Error, Result};
-use crate::model::{Column, FakeKind, Model, SqlType};
+use crate::model::{Column, ColumnRead, FakeKind, Model, SqlType};
 
 /// What the export needs to know of a table's live columns.
 #[derive(Debug, Clone)]
 pub struct Checked {
     /// For each model column, its length limit in characters, if any.
     pub max_chars: Vec<Option<usize>>,
+    /// For each model column, how the source reads it: [`Column::read`],
+    /// except a faked `String` field of a `json`/`jsonb` column (read as
+    /// JSON) and a faked NOT NULL column the role may not read (not read).
+    pub reads: Vec<ColumnRead>,
+    /// For each model column, whether it is `json`/`jsonb`, so that fakes
+    /// are written as JSON.
+    pub json: Vec<bool>,
+}
+
+impl Checked {
+    /// What a source that holds every column as the model says (a slice
+    /// directory) reads of `model`.
+    pub fn of_model(model: &Model, max_chars: Vec<Option<usize>>) -> Checked {
+        Checked {
+            max_chars,
+            reads: model.columns.iter().map(Column::read).collect(),
+            json: model
+                .columns
+                .iter()
+                .map(|c| c.sql_type == SqlType::Json)
+                .collect(),
+        }
+    }
 }
 
 /// Checks `model` against `live`; every problem is listed in one error.
@@ -30,6 +53,8 @@ pub fn check(model: &Model, live: &LiveTable) -> Result<Checked> {
 pub fn problems(model: &Model, live: &LiveTable) -> (Checked, Vec<String>) {
     let mut problems = Vec::new();
     let mut max_chars = Vec::with_capacity(model.columns.len());
+    let mut reads = Vec::with_capacity(model.columns.len());
+    let mut json = Vec::with_capacity(model.columns.len());
     for column in model.columns {
         let Some(found) = live.column(column.name) else {
             let names: Vec<&str> = live.columns.iter().map(|c| c.name.as_str()).collect();
@@ -40,9 +65,42 @@ pub fn problems(model: &Model, live: &LiveTable) -> (Checked, Vec<String>) {
                 names.join(", ")
             ));
             max_chars.push(None);
+            reads.push(column.read());
+            json.push(false);
             continue;
         };
         max_chars.push(found.max_chars);
+        let is_json = matches!(found.base_type.as_str(), "json" | "jsonb");
+        json.push(is_json);
+        let mut read = match column.read() {
+            ColumnRead::IsEmpty if is_json => ColumnRead::JsonEmpty,
+            read => read,
+        };
+        if !found.readable && read != ColumnRead::Deferred {
+            match &column.fake {
+                // Nothing of it is needed but the emptiness: without the
+                // privilege, every row gets a fake.
+                Some(fake) if !fake.reads_value() && found.not_null => {
+                    read = ColumnRead::Deferred;
+                }
+                Some(fake) => problems.push(format!(
+                    "the role may not read column {}: SELECT on it is needed to {} \
+                     (GRANT SELECT ({0}) ON {} TO ...)",
+                    column.name,
+                    if fake.reads_value() {
+                        "derive its fakes from the original values"
+                    } else {
+                        "keep its NULLs (only whether a value is NULL or empty is read)"
+                    },
+                    model.table
+                )),
+                None => problems.push(format!(
+                    "the role may not read column {} (GRANT SELECT ({0}) ON {} TO ...)",
+                    column.name, model.table
+                )),
+            }
+        }
+        reads.push(read);
         if !type_fits(column.sql_type, found) {
             problems.push(format!(
                 "column {} is {} in the database, but field `{}` is `{}`",
@@ -77,7 +135,14 @@ pub fn problems(model: &Model, live: &LiveTable) -> (Checked, Vec<String>) {
             ));
         }
     }
-    (Checked { max_chars }, problems)
+    (
+        Checked {
+            max_chars,
+            reads,
+            json,
+        },
+        problems,
+    )
 }
 
 /// Whether a field of this SQL type can mirror the live column.
@@ -108,8 +173,12 @@ fn fake_fits(column: &Column, live: &LiveColumn) -> Option<String> {
     let fake = column.fake.as_ref()?;
     const TEXT: &[&str] = &["text", "varchar", "bpchar", "citext", "name"];
     let base = live.base_type.as_str();
+    let json = matches!(base, "json" | "jsonb");
     let ok = match fake.kind {
         FakeKind::Value(_) | FakeKind::With(_) => true,
+        // A JSON column takes every fake, as a JSON string.
+        _ if json => true,
+        FakeKind::Json(_) => TEXT.contains(&base),
         FakeKind::Uuid => base == "uuid" || TEXT.contains(&base),
         FakeKind::Date => {
             matches!(base, "date" | "timestamp" | "timestamptz") || TEXT.contains(&base)

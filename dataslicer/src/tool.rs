@@ -9,9 +9,9 @@
 //! ```
 
 use crate::catalog::Catalog;
+use crate::connect::{Settings, connect};
 use crate::error::{Error, Result};
 use crate::generate::{self, Dependency, NewCrate, Options};
-use crate::source::postgres::{connect, redact};
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -140,7 +140,8 @@ where
                 })
                 .unwrap_or_else(|| "exporter".into());
             let name = generate::package(&dir_name);
-            let krate = NewCrate::new(&analyzed, &name, &redact(&url), &Dependency::current());
+            let shown = Settings::parse(&url)?.to_string();
+            let krate = NewCrate::new(&analyzed, &name, &shown, &Dependency::current());
             krate.write(&dir)?;
             let mut out = format!(
                 "created `{name}` in {}: {} models in {} modules\n",
@@ -161,7 +162,7 @@ where
             out.push_str(&format!(
                 "next: cd {} && cargo run --release -- slice --from {} --to slice\n",
                 dir.display(),
-                redact(&url)
+                shown
             ));
             Ok(out)
         }

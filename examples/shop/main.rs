@@ -24,8 +24,13 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let mut demo = demo::Demo::default();
-    App::new("shop", models::jobs())
+    let code = App::new("shop", models::jobs())
+        .version(env!("CARGO_PKG_VERSION"))
         // Demo only: without --from or DATABASE_URL, slice a throwaway shop.
         .default_source(|| demo.database())
-        .run()
+        .run();
+    // Also after Ctrl-C or SIGTERM: the run stops cleanly and returns here,
+    // and the demo database is dropped.
+    drop(demo);
+    code
 }

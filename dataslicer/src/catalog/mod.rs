@@ -150,6 +150,8 @@ pub struct Column {
     pub identity: Option<char>,
     /// Whether it is a generated (computed) column.
     pub generated: bool,
+    /// Whether the session's role may SELECT it.
+    pub readable: bool,
     /// For `json`/`jsonb` columns, the object keys seen in a small sample
     /// of rows (names only, sorted).
     pub json_keys: Vec<String>,

@@ -65,7 +65,8 @@ pub(super) fn read_columns(
                 CASE WHEN b.typname = 'numeric' AND a.atttypmod > 4 \
                      THEN (a.atttypmod - 4) & 65535 END, \
                 a.attnotnull OR coalesce(t.typnotnull, false), \
-                pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text \
+                pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text, \
+                has_column_privilege(a.attrelid, a.attnum, 'SELECT') \
          FROM pg_attribute a \
          JOIN pg_type t ON t.oid = a.atttypid \
          JOIN pg_type b ON b.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END \
@@ -108,6 +109,7 @@ pub(super) fn read_columns(
             },
             identity: identity.chars().next(),
             generated: !generated.is_empty(),
+            readable: r.get(14),
             json_keys: Vec::new(),
         };
         tables[by_oid[&oid]].1.columns.push(column);

@@ -379,7 +379,9 @@ fn main_rs(schema: &Schema, name: &str) -> String {
                 dataslicer::ImportJob::<#root_path>::new().sample(#sample).descendants(),
                 #(#extra,)*
             ]);
-            dataslicer::cli::App::new(#name, jobs).run()
+            dataslicer::cli::App::new(#name, jobs)
+                .version(env!("CARGO_PKG_VERSION"))
+                .run()
         }
     })
 }
