@@ -43,3 +43,51 @@ fn inspect_prints_the_django_models_as_the_snapshot_holds_them() {
         assert!(out.contains(expected), "{expected}");
     }
 }
+
+#[test]
+fn inspect_declares_to_field_keys_and_leaves_out_what_a_model_cannot_mirror() {
+    let db = dataslicer_dev::TestDb::create("inspect_keys");
+    db.execute(
+        "CREATE TABLE shop_currency (id serial PRIMARY KEY, code varchar(3) NOT NULL UNIQUE,
+                                     day date NOT NULL UNIQUE, alias text UNIQUE);
+         CREATE TABLE shop_price (id bigserial PRIMARY KEY,
+             currency_code varchar(3) NOT NULL REFERENCES shop_currency (code),
+             on_day date REFERENCES shop_currency (day),
+             alias text REFERENCES shop_currency (alias),
+             parent_id bigint REFERENCES shop_price,
+             total numeric GENERATED ALWAYS AS (id * 2) STORED);
+         CREATE TABLE logs (id int PRIMARY KEY, note text);",
+    );
+    let out =
+        dataslicer::tool::run_with(["dataslicer", "inspect", "--from", db.url()]).expect("inspect");
+    for expected in [
+        "#[fk(Currency, key = \"code\")]\n        pub currency_code: String,",
+        "#[fk(Currency, key = \"day\")]\n        pub on_day: Option<String>,",
+        "pub day: String,",
+        "#[fk(Price)]\n        pub parent_id: Option<i64>,",
+        "pub mod logs {",
+    ] {
+        assert!(out.contains(expected), "{expected:?} in:\n{out}");
+    }
+    assert!(
+        !out.contains("key = \"alias\""),
+        "a nullable target column:\n{out}"
+    );
+    assert!(!out.contains("pub total"), "a generated column:\n{out}");
+    let excluded = dataslicer::tool::run_with([
+        "dataslicer",
+        "inspect",
+        "--from",
+        db.url(),
+        "--tables",
+        "shop_*",
+        "--exclude",
+        "*_currency",
+    ])
+    .expect("inspect");
+    assert!(
+        !excluded.contains("Currency") && excluded.contains("pub struct Price"),
+        "{excluded}"
+    );
+    assert!(!excluded.contains("pub mod logs"), "{excluded}");
+}

@@ -215,7 +215,12 @@ pub fn analyze(catalog: &Catalog, options: &Options) -> Result<Schema> {
         let content_type_columns: Vec<&str> = table
             .foreign_keys
             .iter()
-            .filter(|fk| fk.target_table == "django_content_type" && fk.columns.len() == 1)
+            .filter(|fk| {
+                fk.target_table == "django_content_type"
+                    && fk.columns.len() == 1
+                    // `#[generic]` needs the content type column declared as an `#[fk]`.
+                    && index_of(&fk.target_schema, &fk.target_table).is_some()
+            })
             .map(|fk| fk.columns[0].as_str())
             .collect();
         let generic_of = |column: &str| -> Option<String> {
@@ -251,6 +256,10 @@ pub fn analyze(catalog: &Catalog, options: &Options) -> Result<Schema> {
                         let target_column = &constraint.target_columns[0];
                         let target_key = key_column(target_table).expect("kept");
                         let key_attr = (target_column != target_key).then(|| target_column.clone());
+                        let nullable_target = key_attr.is_some()
+                            && target_table
+                                .column(target_column)
+                                .is_some_and(|c| !c.not_null);
                         let target_ty = match &key_attr {
                             None => models[target].key_type,
                             Some(c) => {
@@ -258,8 +267,20 @@ pub fn analyze(catalog: &Catalog, options: &Options) -> Result<Schema> {
                                 if t.is_key() { t } else { RustType::Text }
                             }
                         };
-                        ty = target_ty;
-                        fk = Some((target, key_attr));
+                        if nullable_target {
+                            skipped.push(format!(
+                                "foreign key {}.{} -> {}.{}: the referenced column may be NULL, \
+                                 which `#[fk(.., key = \"..\")]` cannot mirror; the key is not \
+                                 declared (`check` reports it)",
+                                table.table_name(),
+                                column.name,
+                                target_table.table_name(),
+                                target_column
+                            ));
+                        } else {
+                            ty = target_ty;
+                            fk = Some((target, key_attr));
+                        }
                         if pk && key_attr_is_none(&fk) {
                             let line = format!(
                                 "Multi-table inheritance: `{}` extends `{}` (its primary key `{}` \
@@ -371,6 +392,26 @@ pub fn analyze(catalog: &Catalog, options: &Options) -> Result<Schema> {
             });
         }
         models[i].fields = fields;
+    }
+    // A `key = ".."` target column is held as a key type: `String` when its
+    // own type is not one (the referencing fields already are).
+    let to_fields: Vec<(usize, String)> = models
+        .iter()
+        .flat_map(|m| m.fields.iter())
+        .filter_map(|f| match &f.fk {
+            Some((target, Some(column))) => Some((*target, column.clone())),
+            _ => None,
+        })
+        .collect();
+    for (target, column) in to_fields {
+        if let Some(field) = models[target]
+            .fields
+            .iter_mut()
+            .find(|f| f.column == column)
+            && !field.ty.is_key()
+        {
+            field.ty = RustType::Text;
+        }
     }
     let root = choose_root(catalog, &tables, options)?;
     for field in &mut models[root.0].fields {
