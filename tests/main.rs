@@ -9,3 +9,4 @@ mod reliability;
 mod slice;
 mod tools;
 mod transfer;
+mod walk;

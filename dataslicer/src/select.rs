@@ -328,11 +328,12 @@ impl<'a> Walker<'a, '_> {
         let Selection::Keys(parents) = &self.selections[*parent] else {
             return None;
         };
-        let referenced = self
-            .plan
-            .tables
-            .iter()
-            .any(|t| t.foreign_keys.iter().any(|&(_, target)| target == id));
+        // Referenced by a foreign key, or a parent of the downward walk (a
+        // generic relation's rows below this table's need its keys).
+        let referenced = self.plan.tables.iter().any(|t| {
+            t.foreign_keys.iter().any(|&(_, target)| target == id)
+                || t.down.iter().any(|d| d.parent() == id)
+        });
         let plain = table.model.generic_relations.is_empty()
             && table.model.tree.is_none()
             && table.subclasses.is_empty()
@@ -797,6 +798,19 @@ impl<'a> Walker<'a, '_> {
             )));
         };
         Ok(match self.plan.resolve_content_type(&app, &name) {
+            // The table is in the plan already (maybe through another
+            // model of it): its rows are the same rows.
+            Resolved::Model(model) if self.plan.find(&model.table).is_some() => {
+                let id = self.plan.find(&model.table).expect("checked");
+                let reason = Reason::GenericTarget {
+                    child,
+                    column: relation.object_id,
+                };
+                if !self.plan.tables[id].reasons.contains(&reason) {
+                    self.plan.tables[id].reasons.push(reason);
+                }
+                Ok(id)
+            }
             Resolved::Model(model) => {
                 let reason = Reason::GenericTarget {
                     child,
