@@ -7,5 +7,6 @@ mod fake;
 mod harness;
 mod reliability;
 mod slice;
+mod tools;
 mod transfer;
 mod walk;

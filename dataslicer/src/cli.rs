@@ -65,10 +65,36 @@ struct RawArgs {
 enum RawCommand {
     /// Writes a slice: sampled rows, their children and every parent they need.
     Slice(RawSlice),
-    /// Prints the tables a slice would contain, why, and their load order.
+    /// Prints the tables a slice would contain, why, their load order and
+    /// SQL; with --from, the rows each would hold (from the planner's
+    /// statistics) and the unmodelled tables that reference them.
     Plan(RawPlan),
     /// Loads a slice directory into PostgreSQL exactly as it is.
     Load(RawLoad),
+    /// Checks the models against the live schema: every problem of every
+    /// table in one report; exits 1 on problems (for CI, after migrations).
+    Check(RawCheck),
+}
+
+#[derive(Debug, clap::Args)]
+struct RawPlan {
+    #[command(flatten)]
+    walk: RawWalkArgs,
+    /// A database to check the plan against: the rows each table would
+    /// hold, from its planner statistics, and the tables it has that
+    /// reference the slice's tables but no model mirrors.
+    #[arg(long)]
+    from: Option<String>,
+    /// `text` or `json`.
+    #[arg(long, default_value = "text")]
+    format: String,
+}
+
+#[derive(Debug, clap::Args)]
+struct RawCheck {
+    /// The database: a postgres:// URL (default: $DATABASE_URL).
+    #[arg(long)]
+    from: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -170,16 +196,6 @@ struct RawSlice {
     connection: RawConnection,
 }
 
-#[derive(Debug, clap::Args)]
-struct RawPlan {
-    /// A database to check the plan against: tables it has that reference
-    /// the slice's tables but no model mirrors are listed.
-    #[arg(long)]
-    from: Option<String>,
-    #[command(flatten)]
-    walk: RawWalkArgs,
-}
-
 #[derive(Debug, Default, clap::Args)]
 struct RawWalkArgs {
     /// Replaces the exporter's roots: TABLE becomes a root taking everything
@@ -268,6 +284,10 @@ impl<'a> App<'a> {
                 eprintln!("{message}");
                 ExitCode::from(2)
             }
+            Err(Error::Problems(report)) => {
+                print!("{report}");
+                ExitCode::FAILURE
+            }
             Err(error) => match interrupt::requested() {
                 Some(signal) => {
                     let name = if signal == 15 { "SIGTERM" } else { "SIGINT" };
@@ -330,8 +350,38 @@ impl<'a> App<'a> {
         }));
         match command {
             RawCommand::Plan(raw) => {
+                let json = match raw.format.as_str() {
+                    "text" => false,
+                    "json" => true,
+                    other => {
+                        return Err(Error::Usage(format!(
+                            "--format {other}: expected `text` or `json`"
+                        )));
+                    }
+                };
                 let (jobs, walk) = apply_walk(std::mem::take(&mut self.jobs), &raw.walk)?;
                 let plan = Plan::new(&jobs, &walk)?;
+                let estimate = match &raw.from {
+                    Some(url) => run_estimate(&plan, &jobs, url)?,
+                    None => crate::estimate::describe(&plan, &jobs),
+                };
+                if json {
+                    let value = serde_json::json!({
+                        "exporter": self.name,
+                        "tables": estimate.tables,
+                        "estimated_total": estimate.estimated_total,
+                        "left_out": plan.left_out.iter().map(|l| serde_json::json!({
+                            "table": l.table.to_string(),
+                            "column": l.column,
+                            "references": l.references.to_string(),
+                            "why": l.why,
+                        })).collect::<Vec<_>>(),
+                    });
+                    return Ok(format!(
+                        "{}\n",
+                        serde_json::to_string_pretty(&value).expect("plain JSON values")
+                    ));
+                }
                 let mut out = format!("{}: tables in load order\n", self.name);
                 out.push_str(&plan.to_string());
                 if let Some(from) = &raw.from {
@@ -370,7 +420,33 @@ impl<'a> App<'a> {
                         out.push_str(&format!("sample {} = {n}\n", job.model().table));
                     }
                 }
+                out.push_str(&estimate.to_string());
                 Ok(out)
+            }
+            RawCommand::Check(raw) => {
+                let url = match raw.from.or_else(|| std::env::var("DATABASE_URL").ok()) {
+                    Some(url) => url,
+                    None => match self.default_source.take() {
+                        Some(source) => source()?,
+                        None => {
+                            return Err(Error::Usage(
+                                "no database: pass --from postgres://user@host/db, or set DATABASE_URL"
+                                    .into(),
+                            ));
+                        }
+                    },
+                };
+                let report = run_check(&self.jobs, &url)?;
+                let text = format!(
+                    "{}: models against {}\n{report}",
+                    self.name,
+                    crate::connect::Settings::parse(&url)?
+                );
+                if report.is_ok() {
+                    Ok(text)
+                } else {
+                    Err(Error::Problems(text))
+                }
             }
             RawCommand::Load(raw) => {
                 let if_exists: IfExists = raw.if_exists.parse()?;
@@ -455,6 +531,76 @@ impl<'a> App<'a> {
             }
         }
     }
+}
+
+/// The program's models (and those the jobs reach) against the live
+/// schema of `url`, read in one read-only transaction.
+fn run_check(jobs: &[ImportJob], url: &str) -> Result<crate::check::Report> {
+    // The models the jobs reach, and every other model of the program (each
+    // registers itself) declared beside the jobs' models: in the module
+    // their modules share (`my_exporter::models`).
+    let plan = Plan::new(jobs, &Walk::default())?;
+    let mut models: Vec<&'static crate::model::Model> =
+        plan.tables.iter().map(|t| t.model).collect();
+    let prefix = common_module(jobs.iter().map(|j| j.model().module));
+    for model in crate::model::all_models() {
+        let beside = model.module == prefix || model.module.starts_with(&format!("{prefix}::"));
+        if beside && !models.iter().any(|m| m.is(model)) {
+            models.push(model);
+        }
+    }
+    let mut client = crate::connect::connect(url)?;
+    let mut tx = client
+        .build_transaction()
+        .read_only(true)
+        .start()
+        .map_err(|e| Error::query("starting a read-only transaction", e))?;
+    let mut schemas = crate::catalog::Catalog::search_path(&mut tx)?;
+    for model in &models {
+        if let Some(schema) = model.table.schema
+            && !schemas.iter().any(|s| s == schema)
+        {
+            schemas.push(schema.to_string());
+        }
+    }
+    let catalog = crate::catalog::Catalog::read(&mut tx, &schemas)?;
+    tx.commit()
+        .map_err(|e| Error::query("ending the read-only transaction", e))?;
+    Ok(crate::check::check(&models, &catalog))
+}
+
+/// The plan's estimates from the planner statistics of `url`, read in one
+/// read-only transaction.
+fn run_estimate(plan: &Plan, jobs: &[ImportJob], url: &str) -> Result<crate::estimate::Estimate> {
+    let mut client = crate::connect::connect(url)?;
+    let mut tx = client
+        .build_transaction()
+        .read_only(true)
+        .start()
+        .map_err(|e| Error::query("starting a read-only transaction", e))?;
+    let estimate = crate::estimate::estimate(&mut tx, plan, jobs)?;
+    tx.commit()
+        .map_err(|e| Error::query("ending the read-only transaction", e))?;
+    Ok(estimate)
+}
+
+/// The longest module path all of `modules` are in (`a::b` for `a::b::c`
+/// and `a::b::d`).
+fn common_module<'a>(modules: impl Iterator<Item = &'a str>) -> String {
+    let mut common: Option<Vec<&str>> = None;
+    for module in modules {
+        let parts: Vec<&str> = module.split("::").collect();
+        common = Some(match common {
+            None => parts,
+            Some(c) => c
+                .iter()
+                .zip(&parts)
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| *a)
+                .collect(),
+        });
+    }
+    common.unwrap_or_default().join("::")
 }
 
 /// Opens the source and the sink of a `slice` and runs it. Both ends are

@@ -141,6 +141,11 @@ pub enum Error {
     /// The command line or options are invalid.
     #[error("{0}")]
     Usage(String),
+
+    /// `check` or `verify` found problems: the whole report, every problem
+    /// of every table.
+    #[error("{0}")]
+    Problems(String),
 }
 
 /// A driver error with everything the server said: the message, and the

@@ -361,11 +361,18 @@
 
 extern crate self as dataslicer;
 
+pub mod catalog;
+pub mod check;
 pub mod cli;
 pub mod connect;
 pub mod error;
+pub mod estimate;
 mod export;
 pub mod fake;
+// Crate-private: its types' variant names (`Decimal`, `Uuid`, ...) would
+// otherwise make rustc spell those types in full in users' error messages.
+#[cfg(feature = "codegen")]
+mod generate;
 pub mod interrupt;
 pub mod job;
 pub mod keys;
@@ -382,6 +389,9 @@ pub mod select;
 pub mod sink;
 pub mod source;
 pub mod sql;
+#[cfg(feature = "codegen")]
+pub mod tool;
+pub mod verify;
 pub mod walk;
 
 #[doc(hidden)]
@@ -407,12 +417,54 @@ pub use walk::Walk;
 #[cfg(feature = "derive")]
 pub use dataslicer_derive::Importer;
 
+// The crates of the field types, so that models name them through
+// dataslicer (`dataslicer::chrono::NaiveDate`) and need no version of their
+// own that must match. Not serde_json: its `Value::String` would make rustc
+// spell `std::string::String` in full in every message about a model; a
+// `serde_json::Value` field needs `serde_json = "1"` beside dataslicer.
+#[cfg(feature = "chrono")]
+pub use chrono;
+pub use rand;
+#[cfg(feature = "rust_decimal")]
+pub use rust_decimal;
+#[cfg(feature = "uuid")]
+pub use uuid;
+
 /// Everything a model file and an exporter need: `use dataslicer::prelude::*;`.
+///
+/// That includes what a `#[fake(with = ...)]` function needs: its input
+/// and the traits that draw from the input's generator, so an exporter needs
+/// no `rand` of its own (nor one whose version must match dataslicer's):
+///
+/// ```
+/// use dataslicer::prelude::*;
+///
+/// /// A nickname: the first name's initial and a number.
+/// pub fn nickname(input: &mut FakeInput<'_>) -> String {
+///     let initial = input.get("first_name").and_then(|n| n.chars().next()).unwrap_or('x');
+///     format!("{initial}{}", input.rng().random_range(1..1000))
+/// }
+///
+/// #[derive(Importer)]
+/// #[table("accounts_customer")]
+/// pub struct Customer {
+///     pub id: i64,
+///     #[fake(first_name)]
+///     pub first_name: String,
+///     #[fake(with = nickname)]
+///     pub nickname: String,
+/// }
+/// # assert!(Customer::MODEL.column("nickname").unwrap().fake.is_some());
+/// ```
 pub mod prelude {
+    pub use crate::fake::FakeInput;
     pub use crate::job::ImportJob;
     pub use crate::model::Importer;
     pub use crate::params;
     pub use crate::run::{Options, download};
     #[cfg(feature = "derive")]
     pub use dataslicer_derive::Importer;
+    /// Drawing from [`FakeInput::rng`] in a `with` function
+    /// (`input.rng().random_range(0..10)`) needs no `rand` of your own.
+    pub use rand::{Rng, RngExt};
 }

@@ -641,7 +641,38 @@ pub enum KeyKind {
     message = "`{Self}` is not a column type dataslicer knows",
     label = "unsupported column type",
     note = "use an integer, f32/f64, bool, String, Vec<u8>, a chrono date/time, \
-            rust_decimal::Decimal, uuid::Uuid or serde_json::Value (each optionally in Option<...>)"
+            rust_decimal::Decimal, uuid::Uuid or serde_json::Value (each optionally in Option<...>); \
+            any column can be read as a String"
+)]
+// A type behind a crate feature that is off gets a note naming the feature:
+// the notes of every `on_unimplemented` attribute are shown.
+#[cfg_attr(
+    not(feature = "chrono"),
+    diagnostic::on_unimplemented(
+        note = "chrono's date and time types need dataslicer's `chrono` feature, which is off: \
+                enable the `chrono` feature (`dataslicer = {{ version = \"...\", features = [\"chrono\"] }}`) \
+                and name them as `dataslicer::chrono::...`"
+    )
+)]
+#[cfg_attr(
+    not(feature = "rust_decimal"),
+    diagnostic::on_unimplemented(
+        note = "`rust_decimal::Decimal` needs dataslicer's `rust_decimal` feature, which is off: \
+                enable the `rust_decimal` feature"
+    )
+)]
+#[cfg_attr(
+    not(feature = "uuid"),
+    diagnostic::on_unimplemented(
+        note = "`uuid::Uuid` needs dataslicer's `uuid` feature, which is off: enable the `uuid` feature"
+    )
+)]
+#[cfg_attr(
+    not(feature = "json"),
+    diagnostic::on_unimplemented(
+        note = "`serde_json::Value` needs dataslicer's `json` feature, which is off: \
+                enable the `json` feature"
+    )
 )]
 pub trait ColumnType {
     /// The SQL type.

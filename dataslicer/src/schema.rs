@@ -1,9 +1,9 @@
 //! Models against the live schema: every mismatch found before any output is
 //! written, each naming the table and the column.
 
+use crate::catalog::{Column as LiveColumn, Table as LiveTable};
 use crate::error::{Error, Result};
 use crate::model::{Column, ColumnRead, FakeKind, Model, SqlType};
-use crate::source::{LiveColumn, LiveTable};
 
 /// What the export needs to know of a table's live columns.
 #[derive(Debug, Clone)]
@@ -37,6 +37,20 @@ impl Checked {
 
 /// Checks `model` against `live`; every problem is listed in one error.
 pub fn check(model: &Model, live: &LiveTable) -> Result<Checked> {
+    let (checked, problems) = problems(model, live);
+    if problems.is_empty() {
+        Ok(checked)
+    } else {
+        Err(Error::Schema {
+            table: model.table.to_string(),
+            message: problems.join("; "),
+        })
+    }
+}
+
+/// Checks `model` against `live`: what the export needs to know, and every
+/// problem, each naming the column.
+pub fn problems(model: &Model, live: &LiveTable) -> (Checked, Vec<String>) {
     let mut problems = Vec::new();
     let mut max_chars = Vec::with_capacity(model.columns.len());
     let mut reads = Vec::with_capacity(model.columns.len());
@@ -113,7 +127,7 @@ pub fn check(model: &Model, live: &LiveTable) -> Result<Checked> {
         }
     }
     for found in &live.columns {
-        if found.not_null && !found.has_default && model.column(&found.name).is_none() {
+        if found.not_null && !found.has_default() && model.column(&found.name).is_none() {
             problems.push(format!(
                 "column {} is NOT NULL without a default, but the model has no field for it: \
                  the slice would not load",
@@ -121,22 +135,18 @@ pub fn check(model: &Model, live: &LiveTable) -> Result<Checked> {
             ));
         }
     }
-    if problems.is_empty() {
-        Ok(Checked {
+    (
+        Checked {
             max_chars,
             reads,
             json,
-        })
-    } else {
-        Err(Error::Schema {
-            table: model.table.to_string(),
-            message: problems.join("; "),
-        })
-    }
+        },
+        problems,
+    )
 }
 
 /// Whether a field of this SQL type can mirror the live column.
-fn type_fits(sql_type: SqlType, live: &LiveColumn) -> bool {
+pub fn type_fits(sql_type: SqlType, live: &LiveColumn) -> bool {
     let base = live.base_type.as_str();
     match sql_type {
         // A String holds the text form of any value.

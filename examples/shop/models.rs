@@ -1,8 +1,12 @@
 //! Rust mirrors of the shop's Django models, one struct per table.
 
-use chrono::{DateTime, Utc};
+// The field types' crates through dataslicer's re-exports: a copy of this
+// exporter needs no chrono or rust_decimal of its own, only dataslicer with
+// the features `chrono`, `rust_decimal` and `json` (and serde_json for the
+// JSON column).
+use dataslicer::chrono::{DateTime, Utc};
 use dataslicer::prelude::*;
-use rust_decimal::Decimal;
+use dataslicer::rust_decimal::Decimal;
 
 /// `django.contrib.sites`.
 #[derive(Importer)]

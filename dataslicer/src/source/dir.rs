@@ -450,7 +450,7 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest> {
 
 /// Checks a table's file: present, with the recorded SHA-256, row count and
 /// header.
-fn verify_file(dir: &Path, table: &ManifestTable) -> Result<()> {
+pub(crate) fn verify_file(dir: &Path, table: &ManifestTable) -> Result<()> {
     let path = dir.join(&table.file);
     let bad = |message: String| Error::Manifest {
         path: dir.to_path_buf(),
@@ -553,7 +553,7 @@ fn not_utf8(table: &ManifestTable, counter: &RecordCounter, before: &[u8]) -> Er
 }
 
 /// Calls `f` for every data record of a table's file (after the header).
-fn scan(
+pub(crate) fn scan(
     dir: &Path,
     table: &ManifestTable,
     mut f: impl FnMut(&RecordReader<BufReader<File>>) -> Result<()>,

@@ -6,7 +6,7 @@ pub mod dir;
 pub mod postgres;
 
 pub use self::dir::DirSource;
-pub use self::postgres::{LiveColumn, LiveTable, PgSource};
+pub use self::postgres::PgSource;
 
 use crate::error::Result;
 use crate::job::Filter;

@@ -1,6 +1,7 @@
 //! Reading from PostgreSQL: one `REPEATABLE READ, READ ONLY` transaction, so
 //! every query of a run sees the same snapshot, and nothing is written.
 
+use crate::catalog::{Catalog, Table as LiveTable};
 use crate::error::{Error, Result};
 use crate::job::Filter;
 use crate::keys::{Key, KeySet, Selection};
@@ -11,41 +12,6 @@ use crate::sql;
 use postgres::types::ToSql;
 use postgres::{Client, IsolationLevel, Transaction};
 use std::io::Read;
-
-/// A column as the live database describes it.
-#[derive(Debug, Clone)]
-pub struct LiveColumn {
-    /// The column name.
-    pub name: String,
-    /// The type as `format_type` prints it (`character varying(254)`).
-    pub type_name: String,
-    /// The base type's name (`varchar`, `int4`, an enum's name, ...).
-    pub base_type: String,
-    /// `varchar(n)` / `char(n)`: the limit in characters.
-    pub max_chars: Option<usize>,
-    /// Whether the column is NOT NULL.
-    pub not_null: bool,
-    /// Whether it has a default (or is an identity or generated column).
-    pub has_default: bool,
-    /// Whether it is a generated column (which COPY cannot write).
-    pub generated: bool,
-    /// Whether the session's role may SELECT it.
-    pub readable: bool,
-}
-
-/// A table as the live database describes it.
-#[derive(Debug, Clone)]
-pub struct LiveTable {
-    /// The columns, in the table's order.
-    pub columns: Vec<LiveColumn>,
-}
-
-impl LiveTable {
-    /// The column with this name.
-    pub fn column(&self, name: &str) -> Option<&LiveColumn> {
-        self.columns.iter().find(|c| c.name == name)
-    }
-}
 
 /// A foreign key of the database, as `plan --from` lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,42 +62,14 @@ impl<'a> PgSource<'a> {
     /// Describes a table's columns; an error naming the table when it does
     /// not exist.
     pub fn describe(&mut self, table: &TableName) -> Result<LiveTable> {
-        let rows = self
-            .tx()
-            .query(
-                "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), t.typname::text, \
-                        CASE WHEN t.typname IN ('varchar', 'bpchar') AND a.atttypmod > 4 \
-                             THEN a.atttypmod - 4 END, \
-                        a.attnotnull, a.atthasdef OR a.attidentity <> '', a.attgenerated <> '', \
-                        has_column_privilege(a.attrelid, a.attnum, 'SELECT') \
-                 FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid \
-                 WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped \
-                 ORDER BY a.attnum",
-                &[&sql::table(table)],
-            )
-            .map_err(|e| Error::query(format!("describing table {table}"), e))?;
-        if rows.is_empty() {
-            return Err(Error::Schema {
+        match Catalog::describe(self.tx(), table)? {
+            Some(live) if !live.columns.is_empty() => Ok(live),
+            _ => Err(Error::Schema {
                 table: table.to_string(),
                 message: "the table does not exist in the source database (or has no columns)"
                     .into(),
-            });
+            }),
         }
-        Ok(LiveTable {
-            columns: rows
-                .iter()
-                .map(|r| LiveColumn {
-                    name: r.get(0),
-                    type_name: r.get(1),
-                    base_type: r.get(2),
-                    max_chars: r.get::<_, Option<i32>>(3).map(|n| n as usize),
-                    not_null: r.get(4),
-                    has_default: r.get(5),
-                    generated: r.get(6),
-                    readable: r.get(7),
-                })
-                .collect(),
-        })
     }
 
     #[allow(clippy::too_many_arguments)]
