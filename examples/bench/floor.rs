@@ -73,12 +73,7 @@ ANALYZE root; ANALYZE c; ANALYZE o;
 pub fn load(files: &[(String, std::path::PathBuf)]) -> String {
     let mut script = String::new();
     for (table, file) in files {
-        writeln!(
-            script,
-            "\\copy {table} FROM {} CSV HEADER",
-            literal(file)
-        )
-        .unwrap();
+        writeln!(script, "\\copy {table} FROM {} CSV HEADER", literal(file)).unwrap();
     }
     script
 }
