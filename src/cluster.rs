@@ -38,11 +38,100 @@ rm -rf "$dir""#;
 #[derive(Debug)]
 pub(crate) struct Cluster {
     port: u16,
+    dir: std::path::PathBuf,
+}
+
+/// How a throwaway cluster differs from the default one (trust
+/// authentication, no TLS).
+#[derive(Debug, Clone, Default)]
+pub struct ClusterSetup {
+    /// Lines appended to `postgresql.conf` (`ssl = on`, ...).
+    pub settings: String,
+    /// The whole `pg_hba.conf`, in place of initdb's (trust for everyone).
+    pub hba: Option<String>,
+    /// The superuser's password (for `password`/`scram-sha-256` lines).
+    pub superuser_password: Option<String>,
+    /// Files written into the data directory before the server starts, with
+    /// their modes: certificates and keys.
+    pub files: Vec<(String, Vec<u8>, u32)>,
+}
+
+/// A throwaway PostgreSQL cluster of a test's own, set up as
+/// [`ClusterSetup`] says (a TLS-only server with passwords, say): started
+/// with `initdb` in a temporary directory on a free port of 127.0.0.1 and
+/// stopped and deleted when dropped (or, should the process die, by a
+/// watchdog once it has exited). Its superuser is `postgres`; the test
+/// process reaches it without a password through its Unix socket
+/// directory, [`ThrowawayCluster::socket_dir`], when the `hba` allows
+/// `local` connections.
+#[derive(Debug)]
+pub struct ThrowawayCluster {
+    cluster: Cluster,
+    pg_ctl: std::path::PathBuf,
+    as_root: bool,
+}
+
+impl ThrowawayCluster {
+    /// Creates and starts the cluster.
+    ///
+    /// # Errors
+    ///
+    /// Why it could not be started (no `initdb`, a server that did not come
+    /// up), with the server's log.
+    pub fn start(setup: &ClusterSetup) -> Result<ThrowawayCluster, String> {
+        let (cluster, pg_ctl, as_root) = Cluster::start_with(setup)?;
+        Ok(ThrowawayCluster {
+            cluster,
+            pg_ctl,
+            as_root,
+        })
+    }
+
+    /// The TCP port on 127.0.0.1.
+    pub fn port(&self) -> u16 {
+        self.cluster.port
+    }
+
+    /// The directory of the server's Unix socket.
+    pub fn socket_dir(&self) -> std::path::PathBuf {
+        self.cluster.dir.clone()
+    }
+
+    /// The server's log so far.
+    pub fn log(&self) -> String {
+        fs::read_to_string(self.cluster.dir.join("server.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for ThrowawayCluster {
+    fn drop(&mut self) {
+        let mut command = if self.as_root {
+            let mut runuser = Command::new("runuser");
+            runuser.args(["-u", SUPERUSER, "--"]).arg(&self.pg_ctl);
+            runuser
+        } else {
+            Command::new(&self.pg_ctl)
+        };
+        let _ = command
+            .args(["stop", "-m", "immediate", "-D"])
+            .arg(self.cluster.dir.join("data"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        let _ = fs::remove_dir_all(&self.cluster.dir);
+    }
 }
 
 impl Cluster {
     /// Creates and starts a cluster, or says why it could not.
     pub(crate) fn start() -> Result<Cluster, String> {
+        Cluster::start_with(&ClusterSetup::default()).map(|(cluster, _, _)| cluster)
+    }
+
+    /// Creates and starts a cluster set up as `setup` says; also returns
+    /// `pg_ctl` and whether it runs as the `postgres` OS user.
+    fn start_with(setup: &ClusterSetup) -> Result<(Cluster, std::path::PathBuf, bool), String> {
         let initdb = find_program("initdb")?;
         // pg_ctl must come from the same installation as initdb.
         let pg_ctl = fs::canonicalize(&initdb)
@@ -101,30 +190,62 @@ impl Cluster {
             .map_err(|e| format!("could not start the watchdog shell: {e}"))?;
 
         let data = dir.join("data");
-        run(
-            program(&initdb)
-                .args([
-                    "--auth=trust",
-                    "--encoding=UTF8",
-                    "--locale=C",
-                    "--no-sync",
-                    "--username",
-                    SUPERUSER,
-                ])
-                .arg("--pgdata")
-                .arg(&data),
-            "initdb",
-        )?;
+        let mut initdb_command = program(&initdb);
+        initdb_command.args([
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C",
+            "--no-sync",
+            "--username",
+            SUPERUSER,
+        ]);
+        if let Some(password) = &setup.superuser_password {
+            let pwfile = dir.join("pwfile");
+            fs::write(&pwfile, password).map_err(|e| format!("{}: {e}", pwfile.display()))?;
+            if as_root {
+                run(
+                    Command::new("chown")
+                        .arg(format!("{SUPERUSER}:"))
+                        .arg(&pwfile),
+                    "chown",
+                )?;
+            }
+            initdb_command.arg("--pwfile").arg(&pwfile);
+        }
+        run(initdb_command.arg("--pgdata").arg(&data), "initdb")?;
         let port = free_port()?;
         let settings = format!(
-            "{SETTINGS}port = {port}\nunix_socket_directories = '{}'\n",
-            dir.display().to_string().replace('\'', "''")
+            "{SETTINGS}port = {port}\nunix_socket_directories = '{}'\n{}\n",
+            dir.display().to_string().replace('\'', "''"),
+            setup.settings
         );
         OpenOptions::new()
             .append(true)
             .open(data.join("postgresql.conf"))
             .and_then(|mut conf| conf.write_all(settings.as_bytes()))
             .map_err(|e| format!("could not configure the cluster: {e}"))?;
+        let mut written: Vec<std::path::PathBuf> = Vec::new();
+        if let Some(hba) = &setup.hba {
+            fs::write(data.join("pg_hba.conf"), hba)
+                .map_err(|e| format!("could not write pg_hba.conf: {e}"))?;
+            written.push(data.join("pg_hba.conf"));
+        }
+        for (name, bytes, mode) in &setup.files {
+            use std::os::unix::fs::PermissionsExt;
+            let path = data.join(name);
+            fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+            fs::set_permissions(&path, fs::Permissions::from_mode(*mode))
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            written.push(path);
+        }
+        if as_root && !written.is_empty() {
+            run(
+                Command::new("chown")
+                    .arg(format!("{SUPERUSER}:"))
+                    .args(&written),
+                "chown",
+            )?;
+        }
 
         // pg_ctl's output goes to a file, not a pipe: the server it starts
         // must not hold on to a pipe this process waits on.
@@ -150,7 +271,7 @@ impl Cluster {
                 read("server.log")
             ));
         }
-        Ok(Cluster { port })
+        Ok((Cluster { port, dir }, pg_ctl, as_root))
     }
 
     /// The URL of the `postgres` database as the superuser.

@@ -30,8 +30,9 @@ pub mod shop;
 mod table_file;
 mod tools;
 
+pub use cluster::{ClusterSetup, ThrowawayCluster};
 pub use db::{TestDb, TestRole, create_role};
 pub use scratch::{Scratch, entries};
 pub use server::{Server, server};
 pub use table_file::Csv;
-pub use tools::pg_dump_schema;
+pub use tools::{pg_dump_data, pg_dump_schema};

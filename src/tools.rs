@@ -108,6 +108,27 @@ pub fn pg_dump_schema(url: &str) -> String {
     strip_meta_commands(&String::from_utf8_lossy(&output.stdout))
 }
 
+/// `pg_dump --data-only` of the database at `url`: every row and every
+/// sequence's state, as SQL, to compare a database before and after.
+///
+/// # Panics
+///
+/// When `pg_dump` cannot be found or fails; the message holds its error output.
+pub fn pg_dump_data(url: &str) -> String {
+    let dumped = find_program("pg_dump").and_then(|pg_dump| {
+        let mut command = Command::new(pg_dump);
+        command
+            .args(["--data-only", "--no-owner", "--no-privileges", "--dbname"])
+            .arg(url)
+            .env("PGCONNECT_TIMEOUT", "10");
+        run(&mut command, "pg_dump")
+    });
+    let output = dumped.unwrap_or_else(|e| {
+        panic!("dataslicer_dev: could not dump data with pg_dump (install PostgreSQL's client programs): {e}")
+    });
+    strip_meta_commands(&String::from_utf8_lossy(&output.stdout))
+}
+
 /// `sql` without its psql meta-command lines (those starting with a backslash).
 fn strip_meta_commands(sql: &str) -> String {
     sql.lines()

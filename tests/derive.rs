@@ -171,17 +171,19 @@ fn foreign_keys_point_at_the_target_primary_key() {
 
 #[test]
 fn select_list_defers_faked_columns_and_quotes_every_identifier() {
-    // Faked NOT NULL columns (email, code, token) are not read; faked nullable
-    // ones (phone, notes) only as `IS NULL`; consistent ones are read.
+    // Faked text columns (email, phone, notes, code) are read only for
+    // whether they are NULL or empty; a faked NOT NULL uuid (token) is not
+    // read at all; consistent ones are read.
     assert_eq!(
-        Customer::MODEL.select_list,
+        Customer::MODEL.select_list(),
         concat!(
             r#""customer_no", "region_code", "referred_by_id", "merged_into_id", "#,
-            r#"("phone" IS NULL), "full_name", "backup_email", ("notes" IS NULL), "#,
+            r#"("email"::text = ''), ("phone"::text = ''), "full_name", "backup_email", "#,
+            r#"("notes"::text = ''), ("code"::text = ''), "#,
             r#""Weird ""Name", "order", "type", "balance", "joined", "photo", "settings""#,
         )
     );
-    assert_eq!(Region::MODEL.select_list, r#""code", "name""#);
+    assert_eq!(Region::MODEL.select_list(), r#""code", "name""#);
 }
 
 /// One field per named kind, in the order of `FakeKind::NAMES`.

@@ -10,6 +10,7 @@
 mod complete;
 mod filters;
 mod models;
+mod natural;
 mod pairs;
 mod relations;
 mod reload;

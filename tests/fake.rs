@@ -8,8 +8,10 @@
 //! Each test has databases of its own (`TestDb`), so they run in parallel.
 
 mod consistent;
+mod empty;
 mod kinds;
 mod lengths;
+mod pseudonyms;
 mod seeds;
 mod shop;
 mod support;

@@ -5,5 +5,6 @@ mod django;
 mod example;
 mod fake;
 mod harness;
+mod reliability;
 mod slice;
 mod transfer;

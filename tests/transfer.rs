@@ -8,6 +8,7 @@ mod cycles;
 mod dir_source;
 mod load;
 mod names;
+mod natural;
 mod pairs;
 mod reslice;
 mod roundtrip;

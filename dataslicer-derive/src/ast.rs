@@ -12,6 +12,8 @@ pub struct Input<'a> {
     /// reported and `fields` is empty.
     pub named: bool,
     pub fields: Vec<Field<'a>>,
+    /// `#[natural_key("col", ...)]`: the columns, with their spans.
+    pub natural_key: Vec<(String, Span)>,
     /// `#[content_type("app_label", "model")]`.
     pub content_type: Option<(LitStr, LitStr)>,
 }
@@ -100,7 +102,11 @@ pub struct Tree {
 pub struct Fake {
     pub kind: FakeKind,
     pub unique: bool,
+    /// `unique`, with its span.
+    pub unique_span: Option<Span>,
     pub consistent: Option<Span>,
+    /// `consistent(normalize = path)`.
+    pub normalize: Option<Path>,
     pub max_length: Option<u32>,
     /// The whole attribute, for errors about the fake as a whole.
     pub attr: syn::Attribute,
@@ -114,6 +120,8 @@ pub enum FakeKind {
     Value(LitStr),
     /// `with = path`.
     With(Path),
+    /// `json(key = kind, "other key" = kind)`, with the span of `json`.
+    Json(Vec<(String, &'static crate::attr::NamedKind)>, Span),
 }
 
 /// The Rust types a fake's values can be stored in.

@@ -83,7 +83,14 @@ kinds! {
 }
 
 /// The options of `#[fake(...)]` besides the kind names.
-const FAKE_OPTIONS: &[&str] = &["unique", "consistent", "max_length", "value", "with"];
+const FAKE_OPTIONS: &[&str] = &[
+    "unique",
+    "consistent",
+    "max_length",
+    "value",
+    "with",
+    "json",
+];
 
 const NOT_NAMED: &str = "`Importer` needs a struct with named fields, one per column: \
                          `struct Name { id: i64, ... }`";
@@ -136,8 +143,49 @@ pub fn parse<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Input<'a> {
         table,
         named: fields.is_some(),
         fields: fields.unwrap_or_default(),
+        natural_key: parse_natural_key(input, errors),
         content_type: parse_content_type(input, errors),
     }
+}
+
+/// `#[natural_key("column", ...)]`: string literals naming columns.
+fn parse_natural_key(input: &DeriveInput, errors: &mut Errors) -> Vec<(String, Span)> {
+    const EXPECTED: &str = "expected `#[natural_key(\"column\", ...)]`, the columns that \
+                            identify a row in every database, such as \
+                            `#[natural_key(\"app_label\", \"model\")]`";
+    let mut found: Option<Vec<(String, Span)>> = None;
+    for attr in input
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("natural_key"))
+    {
+        let parsed = attr
+            .parse_args_with(syn::punctuated::Punctuated::<LitStr, Token![,]>::parse_terminated);
+        let columns = match parsed {
+            Ok(columns) if !columns.is_empty() => columns,
+            _ => {
+                errors.error_at(attr, EXPECTED);
+                continue;
+            }
+        };
+        if found.is_some() {
+            errors.error_at(attr, "duplicate `#[natural_key]`: list every column in one");
+            continue;
+        }
+        let mut list: Vec<(String, Span)> = Vec::new();
+        for column in columns {
+            let name = column.value();
+            if name.is_empty() {
+                errors.error(column.span(), "the column name is empty");
+            } else if list.iter().any(|(c, _)| *c == name) {
+                errors.error(column.span(), format!("column `{name}` is named twice"));
+            } else {
+                list.push((name, column.span()));
+            }
+        }
+        found = Some(list);
+    }
+    found.unwrap_or_default()
 }
 
 /// `#[content_type("app_label", "model")]` on the struct.
@@ -448,7 +496,9 @@ fn parse_fake(attr: &Attribute, errors: &mut Errors) -> Option<ast::Fake> {
     }
     let mut kind: Option<FakeKind> = None;
     let mut unique = false;
+    let mut unique_span = None;
     let mut consistent = None;
+    let mut normalize = None;
     let mut max_length = None;
     let mut unknown = false;
     let mut set_kind = |new: FakeKind, span: Span, errors: &mut Errors| {
@@ -464,8 +514,37 @@ fn parse_fake(attr: &Attribute, errors: &mut Errors) -> Option<ast::Fake> {
         };
         let name = ident.to_string();
         match name.as_str() {
-            "unique" => unique = true,
-            "consistent" => consistent = Some(ident.span()),
+            "unique" => {
+                unique = true;
+                unique_span = Some(ident.span());
+            }
+            "consistent" => {
+                consistent = Some(ident.span());
+                if meta.input.peek(syn::token::Paren) {
+                    meta.parse_nested_meta(|option| {
+                        const EXPECTED: &str =
+                            "expected `consistent(normalize = path::to::function)`";
+                        if option.path.is_ident("normalize") {
+                            normalize = Some(option.value()?.parse::<Path>()?);
+                            return Ok(());
+                        }
+                        let hint = match option.path.get_ident() {
+                            Some(name)
+                                if did_you_mean(&name.to_string(), ["normalize"].into_iter())
+                                    .is_some() =>
+                            {
+                                format!("unknown option `{name}`; did you mean `normalize`?")
+                            }
+                            _ => EXPECTED.to_string(),
+                        };
+                        Err(option.error(hint))
+                    })?;
+                }
+            }
+            "json" => {
+                let keys = parse_json_keys(&meta, errors)?;
+                set_kind(FakeKind::Json(keys, ident.span()), ident.span(), errors);
+            }
             "max_length" => {
                 let n: LitInt = meta.value()?.parse()?;
                 match n.base10_parse::<u32>() {
@@ -521,10 +600,79 @@ fn parse_fake(attr: &Attribute, errors: &mut Errors) -> Option<ast::Fake> {
     Some(ast::Fake {
         kind,
         unique,
+        unique_span,
         consistent,
+        normalize,
         max_length,
         attr: attr.clone(),
     })
+}
+
+/// `json(key = kind, "other key" = kind, ...)`: the keys inside JSON
+/// documents whose string values are faked, each with a named kind.
+fn parse_json_keys(
+    meta: &syn::meta::ParseNestedMeta,
+    errors: &mut Errors,
+) -> syn::Result<Vec<(String, &'static NamedKind)>> {
+    const EXPECTED: &str = "expected `json(key = kind, ...)`, such as \
+                            `json(email = email, your_name = name)` or `json(\"e-mail\" = email)`";
+    if !meta.input.peek(syn::token::Paren) {
+        return Err(meta.error(EXPECTED));
+    }
+    let content;
+    syn::parenthesized!(content in meta.input);
+    let mut keys: Vec<(String, &'static NamedKind)> = Vec::new();
+    let open = content.span();
+    let mut bad = false;
+    while !content.is_empty() {
+        let (key, key_span) = if content.peek(LitStr) {
+            let literal: LitStr = content.parse()?;
+            (literal.value(), literal.span())
+        } else if content.peek(<syn::Ident as syn::ext::IdentExt>::peek_any) {
+            let ident: syn::Ident = syn::ext::IdentExt::parse_any(&content)?;
+            (
+                ident.to_string().trim_start_matches("r#").to_string(),
+                ident.span(),
+            )
+        } else {
+            return Err(content.error(EXPECTED));
+        };
+        content
+            .parse::<Token![=]>()
+            .map_err(|e| syn::Error::new(e.span(), EXPECTED))?;
+        let kind: syn::Ident = content
+            .parse()
+            .map_err(|e| syn::Error::new(e.span(), EXPECTED))?;
+        let name = kind.to_string();
+        let duplicate = keys.iter().any(|(k, _)| *k == key);
+        if duplicate {
+            errors.error(
+                key_span,
+                format!("key `{key}` is named twice in `json(...)`"),
+            );
+            bad = true;
+        }
+        match NAMED_KINDS.iter().find(|k| k.name == name) {
+            Some(named) if !duplicate => keys.push((key, named)),
+            Some(_) => {}
+            None => {
+                bad = true;
+                let hint = match did_you_mean(&name, NAMED_KINDS.iter().map(|k| k.name)) {
+                    Some(close) => format!("; did you mean `{close}`?"),
+                    None => "; a key takes a named kind such as `email`, `name` or `phone_number`"
+                        .to_string(),
+                };
+                errors.error(kind.span(), format!("unknown fake kind `{name}`{hint}"));
+            }
+        }
+        if !content.is_empty() {
+            content.parse::<Token![,]>()?;
+        }
+    }
+    if keys.is_empty() && !bad {
+        errors.error(open, format!("`json()` names no key: {EXPECTED}"));
+    }
+    Ok(keys)
 }
 
 /// The candidate closest to `word`, if it is close enough to be a typo.

@@ -72,8 +72,8 @@ fn generate(input: &Input, pk: usize) -> TokenStream {
             }
         }
     });
-    let select_list = select_list(&input.fields);
     let reads = input.fields.iter().map(|f| f.ident);
+    let natural_key = input.natural_key.iter().map(|(column, _)| column);
     quote! {
         #[allow(non_upper_case_globals, clippy::all)]
         const _: () = {
@@ -91,11 +91,11 @@ fn generate(input: &Input, pk: usize) -> TokenStream {
                     primary_key: #key_column,
                     columns: &[#(#columns),*],
                     foreign_keys: &[#(#foreign_keys),*],
+                    natural_key: &[#(#natural_key),*],
                     generic_relations: &[#(#generic_relations),*],
                     content_type: #content_type,
                     tree: #tree,
                     module: ::core::module_path!(),
-                    select_list: #select_list,
                 };
             }
 
@@ -145,9 +145,34 @@ fn column(field: &Field) -> TokenStream {
                         })
                     }
                 }
+                FakeKind::Json(keys, _) => {
+                    let items = keys.iter().map(|(key, named)| {
+                        let variant =
+                            syn::Ident::new(named.variant, proc_macro2::Span::call_site());
+                        quote!(::dataslicer::JsonKey {
+                            key: #key,
+                            kind: ::dataslicer::FakeKind::#variant,
+                        })
+                    });
+                    quote!(::dataslicer::FakeKind::Json(&[#(#items),*]))
+                }
             };
             let unique = fake.unique;
             let consistent = fake.consistent.is_some();
+            let normalize = match &fake.normalize {
+                Some(path) => {
+                    // Typed, so that a function of another signature is
+                    // reported against `NormalizeFn` at the path.
+                    let span = syn::spanned::Spanned::span(path);
+                    quote_spanned! {span=>
+                        ::dataslicer::__private::Option::Some({
+                            let normalize: ::dataslicer::NormalizeFn = #path;
+                            normalize
+                        })
+                    }
+                }
+                None => quote!(::dataslicer::__private::Option::None),
+            };
             let max_length = match fake.max_length {
                 Some(n) => quote!(::dataslicer::__private::Option::Some(#n)),
                 None => quote!(::dataslicer::__private::Option::None),
@@ -157,6 +182,7 @@ fn column(field: &Field) -> TokenStream {
                     kind: #kind,
                     unique: #unique,
                     consistent: #consistent,
+                    normalize: #normalize,
                     max_length: #max_length,
                 })
             }
@@ -249,10 +275,12 @@ fn relation_check(field: &Field) -> Option<TokenStream> {
 /// with the field's type in the message.
 fn fake_check(field: &Field) -> Option<TokenStream> {
     let fake = field.fake.as_ref()?;
-    let FakeKind::Named(named, span) = &fake.kind else {
-        return None;
+    let (check, span) = match &fake.kind {
+        FakeKind::Named(named, span) => (named.class.check_fn(), span),
+        FakeKind::Json(_, span) => ("holds_json", span),
+        _ => return None,
     };
-    let check = syn::Ident::new(named.class.check_fn(), *span);
+    let check = syn::Ident::new(check, *span);
     let ty = respan(field.ty.to_token_stream(), *span);
     Some(quote_spanned! {*span=>
         const _: () = ::dataslicer::__private::#check::<#ty>();
@@ -275,26 +303,6 @@ fn respan(tokens: TokenStream, span: Span) -> TokenStream {
             }
         })
         .collect()
-}
-
-/// The deferred SELECT list: see `dataslicer::Model::select_list`.
-fn select_list(fields: &[Field]) -> String {
-    let mut items = Vec::new();
-    for field in fields {
-        let quoted = quote_ident(&field.column);
-        match &field.fake {
-            None => items.push(quoted),
-            Some(fake) if fake.consistent.is_some() => items.push(quoted),
-            Some(_) if field.is_option() => items.push(format!("({quoted} IS NULL)")),
-            Some(_) => {}
-        }
-    }
-    items.join(", ")
-}
-
-/// `"name"`, with embedded quotes doubled.
-fn quote_ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 /// The type as a user wrote it, without the token printer's spaces.

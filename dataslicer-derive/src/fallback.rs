@@ -29,11 +29,11 @@ pub fn stub(input: &Input) -> TokenStream {
                     primary_key: "",
                     columns: &[],
                     foreign_keys: &[],
+                    natural_key: &[],
                     generic_relations: &[],
                     content_type: ::dataslicer::__private::Option::None,
                     tree: ::dataslicer::__private::Option::None,
                     module: ::core::module_path!(),
-                    select_list: "",
                 };
             }
 

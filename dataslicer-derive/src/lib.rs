@@ -19,10 +19,11 @@ use proc_macro::TokenStream;
 /// Derives `dataslicer::Importer` for a struct mirroring one table.
 ///
 /// See the `dataslicer` crate for the attributes: `#[table]`, `#[column]`,
-/// `#[pk]`, `#[fk]`, `#[fake]`, `#[generic]`, `#[tree]` and `#[content_type]`.
+/// `#[pk]`, `#[fk]`, `#[fake]`, `#[generic]`, `#[tree]`, `#[content_type]` and
+/// `#[natural_key]`.
 #[proc_macro_derive(
     Importer,
-    attributes(table, column, pk, fk, fake, generic, tree, content_type)
+    attributes(table, column, pk, fk, fake, generic, tree, content_type, natural_key)
 )]
 pub fn derive_importer(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);

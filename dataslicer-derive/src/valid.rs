@@ -12,6 +12,7 @@ pub fn check(input: &Input, errors: &mut Errors) -> Option<usize> {
         return None;
     }
     check_columns(input, errors);
+    check_natural_key(input, errors);
     for field in &input.fields {
         check_field(field, errors);
         check_generic(input, field, errors);
@@ -29,6 +30,31 @@ fn check_columns(input: &Input, errors: &mut Errors) {
                 format!(
                     "fields `{}` and `{}` are both mapped to column `{}`",
                     first.ident, field.ident, field.column
+                ),
+            );
+        }
+    }
+}
+
+fn check_natural_key(input: &Input, errors: &mut Errors) {
+    for (column, span) in &input.natural_key {
+        let Some(field) = input.fields.iter().find(|f| f.column == *column) else {
+            let columns: Vec<&str> = input.fields.iter().map(|f| f.column.as_str()).collect();
+            errors.error(
+                *span,
+                format!(
+                    "natural key column `{column}` is not a column of the model; its columns are: {}",
+                    columns.join(", ")
+                ),
+            );
+            continue;
+        };
+        if let Some(fake) = &field.fake {
+            errors.error_at(
+                &fake.attr,
+                format!(
+                    "`{column}` is part of the natural key, so it cannot be faked: rows are \
+                     matched across databases by it"
                 ),
             );
         }
@@ -56,13 +82,31 @@ fn check_field(field: &Field, errors: &mut Errors) {
         );
     }
     if let Some(consistent) = fake.consistent
-        && matches!(fake.kind, FakeKind::Value(_) | FakeKind::With(_))
+        && matches!(fake.kind, FakeKind::Value(_))
     {
         errors.error(
             consistent,
-            "`consistent` derives a named kind's fake from the original value; it does not \
-             apply to `value` or `with`",
+            "`consistent` derives the fake from the original value; a `value` constant is the \
+             same in every row already",
         );
+    }
+    if let FakeKind::Json(_, json) = &fake.kind {
+        if let Some(unique) = fake.unique_span {
+            errors.error(
+                unique,
+                "`unique` does not apply to `json(...)`: the documents are rewritten key by key",
+            );
+        }
+        if let Some(consistent) = fake.consistent {
+            errors.error(
+                consistent,
+                "values inside JSON documents are always derived from the original, as with \
+                 `consistent`: remove it",
+            );
+        }
+        if fake.max_length.is_some() {
+            errors.error(*json, "`max_length` does not apply to `json(...)`");
+        }
     }
 }
 

@@ -14,23 +14,42 @@
 //! writes a slice; `my-exporter plan` prints what a slice would contain.
 //! Arguments are parsed with clap into a raw form, then validated into the
 //! library's own types: the rest of the library never sees clap.
+//!
+//! `--from` and `--to` take a `postgres://` URL, a libpq keyword/value
+//! string or a directory (see [`Location`]); connections follow libpq's
+//! conventions, `PG*` variables and `~/.pgpass` included (see
+//! [`connect`](mod@crate::connect)), so no password needs to be on the command line.
+//! Without `--from`, `slice` reads `$DATABASE_URL`; without `--to`, `load`
+//! writes to `$TARGET_DATABASE_URL`.
+//!
+//! Ctrl-C and SIGTERM stop a run cleanly (see [`crate::interrupt`]): a
+//! partial slice directory is removed, a load rolled back, and one line says
+//! so. A second signal ends the process at once.
+//!
+//! Exit codes: `0` success; `1` an error (the message on standard error
+//! names the table, column, file or connection); `2` invalid command-line
+//! arguments; `130` stopped by SIGINT (Ctrl-C) and `143` by SIGTERM, with
+//! nothing left half-done.
 
+use crate::connect::Settings;
 use crate::error::{Error, Result};
 use crate::fake::Locale;
+use crate::interrupt;
 use crate::job::{Filter, ImportJob};
+pub use crate::location::Location;
+use crate::location::{distinct_databases, distinct_dirs};
 use crate::manifest::Manifest;
 use crate::model::Model;
 use crate::plan::{self, Plan};
-use crate::run::{Options, load, slice};
-use crate::sink::{DirSink, IfExists, PgSink, Sink};
-use crate::source::postgres::{connect, redact};
+use crate::run::{Options, load_with_notes, slice};
+use crate::sink::{DirSink, IfExists, PgSink};
 use crate::source::{DirSource, PgSource, Source};
 use crate::walk::{Cap, Walk};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::ffi::OsString;
 use std::io::IsTerminal;
-use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 /// The raw command line.
 #[derive(Debug, Parser)]
@@ -56,13 +75,69 @@ enum RawCommand {
 struct RawLoad {
     /// The slice directory.
     #[arg(long)]
-    from: PathBuf,
-    /// Target database URL.
+    from: String,
+    /// Target database: a postgres:// URL or a libpq connection string
+    /// (default: $TARGET_DATABASE_URL); PG* variables and ~/.pgpass fill in
+    /// what it leaves out.
     #[arg(long)]
-    to: String,
+    to: Option<String>,
     /// When a target table has rows: fail, truncate or merge.
     #[arg(long, default_value = "fail")]
     if_exists: String,
+    #[command(flatten)]
+    connection: RawConnection,
+}
+
+/// Session limits of every connection a command opens.
+#[derive(Debug, Default, Clone, clap::Args)]
+struct RawConnection {
+    /// No statement runs longer (e.g. 30s, 5min, 500ms; a plain number is
+    /// seconds). Default: the server's.
+    #[arg(long, value_name = "DURATION")]
+    statement_timeout: Option<String>,
+    /// No lock is waited for longer (same form). Default: the server's.
+    #[arg(long, value_name = "DURATION")]
+    lock_timeout: Option<String>,
+}
+
+impl RawConnection {
+    /// Applies the limits to a database location.
+    fn apply(&self, location: &mut Location) -> Result<()> {
+        if let Location::Postgres(settings) = location {
+            if let Some(t) = &self.statement_timeout {
+                settings.statement_timeout = Some(duration("--statement-timeout", t)?);
+            }
+            if let Some(t) = &self.lock_timeout {
+                settings.lock_timeout = Some(duration("--lock-timeout", t)?);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `30s`, `5min`, `500ms`, `1h`, or a number of seconds.
+fn duration(flag: &str, text: &str) -> Result<Duration> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let n: u64 = number.parse().map_err(|_| {
+        Error::Usage(format!(
+            "{flag} {text}: expected a duration like 30s, 5min or 500ms"
+        ))
+    })?;
+    Ok(match unit.trim() {
+        "" | "s" => Duration::from_secs(n),
+        "ms" => Duration::from_millis(n),
+        "min" => Duration::from_secs(n * 60),
+        "h" => Duration::from_secs(n * 3600),
+        _ => {
+            return Err(Error::Usage(format!(
+                "{flag} {text}: the unit must be ms, s, min or h"
+            )));
+        }
+    })
 }
 
 #[derive(Debug, clap::Args)]
@@ -91,6 +166,8 @@ struct RawSlice {
     /// Never draw progress bars.
     #[arg(long)]
     no_progress: bool,
+    #[command(flatten)]
+    connection: RawConnection,
 }
 
 #[derive(Debug, clap::Args)]
@@ -143,44 +220,10 @@ struct SliceCommand {
     options: Options,
 }
 
-/// Where a slice is read from or written to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Location {
-    /// A PostgreSQL connection URL (`postgres://...`, `postgresql://...`,
-    /// or a `key=value` connection string).
-    Postgres(String),
-    /// A slice directory.
-    Dir(PathBuf),
-}
-
-impl Location {
-    /// Reads a command-line value: a URL or connection string is a
-    /// database, anything else a directory.
-    pub fn parse(value: &str) -> Location {
-        let lower = value.to_ascii_lowercase();
-        if lower.starts_with("postgres://")
-            || lower.starts_with("postgresql://")
-            || value.contains('=')
-        {
-            Location::Postgres(value.to_string())
-        } else {
-            Location::Dir(PathBuf::from(value))
-        }
-    }
-}
-
-impl std::fmt::Display for Location {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Location::Postgres(url) => f.write_str(&redact(url)),
-            Location::Dir(path) => write!(f, "{}", path.display()),
-        }
-    }
-}
-
 /// The command line of an exporter, with its jobs.
 pub struct App<'a> {
     name: String,
+    version: Option<String>,
     jobs: Vec<ImportJob>,
     default_source: Option<Box<dyn FnOnce() -> Result<String> + 'a>>,
 }
@@ -190,6 +233,7 @@ impl<'a> App<'a> {
     pub fn new(name: impl Into<String>, jobs: Vec<ImportJob>) -> Self {
         App {
             name: name.into(),
+            version: None,
             jobs,
             default_source: None,
         }
@@ -202,9 +246,19 @@ impl<'a> App<'a> {
         self
     }
 
+    /// The exporter's own version, shown by `--version` beside dataslicer's.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+
     /// Parses `std::env::args_os()`, runs, prints the outcome or the error,
-    /// and returns the process's exit code.
+    /// and returns the process's exit code (see the [module](self) for the
+    /// codes). Ctrl-C and SIGTERM stop the run cleanly.
     pub fn run(self) -> ExitCode {
+        if let Err(error) = interrupt::install() {
+            eprintln!("warning: {error}");
+        }
         match self.run_with(std::env::args_os()) {
             Ok(report) => {
                 print!("{report}");
@@ -214,10 +268,20 @@ impl<'a> App<'a> {
                 eprintln!("{message}");
                 ExitCode::from(2)
             }
-            Err(error) => {
-                eprintln!("error: {error}");
-                ExitCode::FAILURE
-            }
+            Err(error) => match interrupt::requested() {
+                Some(signal) => {
+                    let name = if signal == 15 { "SIGTERM" } else { "SIGINT" };
+                    eprintln!(
+                        "interrupted by {name}: stopped cleanly, the destination is as it was \
+                         (a partial slice directory removed, a load rolled back)"
+                    );
+                    ExitCode::from((128 + signal.clamp(1, 127)) as u8)
+                }
+                None => {
+                    eprintln!("error: {error}");
+                    ExitCode::FAILURE
+                }
+            },
         }
     }
 
@@ -228,7 +292,19 @@ impl<'a> App<'a> {
         I: IntoIterator<Item = T>,
         T: Into<OsString> + Clone,
     {
-        let raw = match RawArgs::try_parse_from(args) {
+        let version = match &self.version {
+            Some(own) => format!("{own} (dataslicer {})", env!("CARGO_PKG_VERSION")),
+            None => format!("(dataslicer {})", env!("CARGO_PKG_VERSION")),
+        };
+        // clap keeps its strings for the life of the program.
+        let version: &'static str = Box::leak(version.into_boxed_str());
+        let name: &'static str = Box::leak(self.name.clone().into_boxed_str());
+        let parsed = RawArgs::command()
+            .name(name)
+            .version(version)
+            .try_get_matches_from(args)
+            .and_then(|matches| RawArgs::from_arg_matches(&matches));
+        let raw = match parsed {
             Ok(raw) => raw,
             // --help and --version are answers, not errors.
             Err(e)
@@ -250,6 +326,7 @@ impl<'a> App<'a> {
             locale: "en".into(),
             batch_size: Options::default().batch_size,
             no_progress: false,
+            connection: RawConnection::default(),
         }));
         match command {
             RawCommand::Plan(raw) => {
@@ -257,8 +334,14 @@ impl<'a> App<'a> {
                 let plan = Plan::new(&jobs, &walk)?;
                 let mut out = format!("{}: tables in load order\n", self.name);
                 out.push_str(&plan.to_string());
-                if let Some(url) = &raw.from {
-                    let mut client = connect(url)?;
+                if let Some(from) = &raw.from {
+                    let Location::Postgres(settings) = Location::parse(from)? else {
+                        return Err(Error::Usage(format!(
+                            "plan --from {from}: give a database (a postgres:// URL or a \
+                             connection string) to check the plan against"
+                        )));
+                    };
+                    let mut client = settings.connect()?;
                     let mut source = PgSource::begin(&mut client)?;
                     let tables: Vec<_> = plan.tables.iter().map(|t| t.name()).collect();
                     let unmodelled: Vec<_> = source
@@ -291,25 +374,58 @@ impl<'a> App<'a> {
             }
             RawCommand::Load(raw) => {
                 let if_exists: IfExists = raw.if_exists.parse()?;
-                let mut client = connect(&raw.to)?;
-                let manifest = load(&raw.from, &mut client, if_exists)?;
-                Ok(report(
-                    &format!("loaded {} into {}", raw.from.display(), redact(&raw.to)),
-                    &manifest,
-                ))
+                let Location::Dir(from) = Location::parse(&raw.from)? else {
+                    return Err(Error::Usage(format!(
+                        "load --from {}: load reads a slice directory; to copy between \
+                         databases, use slice",
+                        Location::parse(&raw.from)?
+                    )));
+                };
+                let to = match raw.to {
+                    Some(to) => to,
+                    None => std::env::var("TARGET_DATABASE_URL").map_err(|_| {
+                        Error::Usage(
+                            "no target: pass --to postgres://user@host/db (the password from \
+                             PGPASSWORD or ~/.pgpass), or set TARGET_DATABASE_URL"
+                                .into(),
+                        )
+                    })?,
+                };
+                let mut to = Location::parse(&to)?;
+                raw.connection.apply(&mut to)?;
+                let Location::Postgres(settings) = &to else {
+                    return Err(Error::Usage(format!(
+                        "load --to {to}: load writes into PostgreSQL; to copy a slice \
+                         directory, use slice"
+                    )));
+                };
+                interrupt::check()?;
+                let mut client = settings.connect()?;
+                let _watch = interrupt::watch(&client, settings);
+                let (manifest, notes) = load_with_notes(&from, &mut client, if_exists)?;
+                let mut out = report(&format!("loaded {} into {to}", from.display()), &manifest);
+                for note in notes {
+                    out.push_str(&format!("note: {note}\n"));
+                }
+                Ok(out)
             }
             RawCommand::Slice(raw) => {
                 let (jobs, walk) = apply_walk(std::mem::take(&mut self.jobs), &raw.walk)?;
                 self.jobs = jobs;
+                let connection = raw.connection.clone();
                 let mut command = validate_slice(raw)?;
                 command.options.walk = walk;
-                let from = match command
-                    .from
-                    .or_else(|| std::env::var("DATABASE_URL").ok().map(Location::Postgres))
-                {
+                let from = match command.from.take() {
+                    Some(from) => Some(from),
+                    None => std::env::var("DATABASE_URL")
+                        .ok()
+                        .map(|url| Location::parse(&url))
+                        .transpose()?,
+                };
+                let mut from = match from {
                     Some(from) => from,
                     None => match self.default_source.take() {
-                        Some(source) => Location::Postgres(source()?),
+                        Some(source) => Location::parse(&source()?)?,
                         None => {
                             return Err(Error::Usage(
                                 "no source: pass --from postgres://user@host/db (or a slice directory), \
@@ -319,64 +435,84 @@ impl<'a> App<'a> {
                         }
                     },
                 };
-                let manifest = run_slice(
+                connection.apply(&mut from)?;
+                connection.apply(&mut command.to)?;
+                let (manifest, notes) = run_slice(
                     &from,
                     &command.to,
                     &self.jobs,
                     command.if_exists,
                     &command.options,
                 )?;
-                Ok(report(
+                let mut out = report(
                     &format!("wrote {} from {from} (seed {})", command.to, manifest.seed),
                     &manifest,
-                ))
+                );
+                for note in notes {
+                    out.push_str(&format!("note: {note}\n"));
+                }
+                Ok(out)
             }
         }
     }
 }
 
-/// Opens the source and the sink of a `slice` and runs it.
+/// Opens the source and the sink of a `slice` and runs it. Both ends are
+/// opened, and refused when they are one place, before anything is read or
+/// written.
 fn run_slice(
     from: &Location,
     to: &Location,
     jobs: &[ImportJob],
     if_exists: IfExists,
     options: &Options,
-) -> Result<Manifest> {
-    if from == to {
-        return Err(Error::Usage(format!(
-            "--from and --to are both {from}: slice into another place"
-        )));
+) -> Result<(Manifest, Vec<String>)> {
+    interrupt::check()?;
+    if let (Location::Dir(a), Location::Dir(b)) = (from, to) {
+        distinct_dirs(a, b)?;
     }
-    let mut source_client;
+    let connect = |settings: &Settings| -> Result<(postgres::Client, interrupt::Watch)> {
+        let client = settings.connect()?;
+        let watch = interrupt::watch(&client, settings);
+        Ok((client, watch))
+    };
+    let mut source_client = match from {
+        Location::Postgres(settings) => Some(connect(settings)?),
+        Location::Dir(_) => None,
+    };
+    let mut target_client = match to {
+        Location::Postgres(settings) => Some(connect(settings)?),
+        Location::Dir(_) => None,
+    };
+    if let (Some((source, _)), Some((target, _))) = (&mut source_client, &mut target_client) {
+        distinct_databases(source, target, from, to)?;
+    }
+    interrupt::check()?;
     let mut pg_source;
     let mut dir_source;
-    let source: &mut dyn Source = match from {
-        Location::Postgres(url) => {
-            source_client = connect(url)?;
-            pg_source = PgSource::begin(&mut source_client)?;
+    let source: &mut dyn Source = match (from, &mut source_client) {
+        (_, Some((client, _))) => {
+            pg_source = PgSource::begin(client)?;
             &mut pg_source
         }
-        Location::Dir(path) => {
+        (Location::Dir(path), None) => {
             dir_source = DirSource::open(path)?;
             &mut dir_source
         }
+        (Location::Postgres(_), None) => unreachable!("connected above"),
     };
-    let mut target_client;
-    let mut pg_sink;
-    let mut dir_sink;
-    let sink: &mut dyn Sink = match to {
-        Location::Postgres(url) => {
-            target_client = connect(url)?;
-            pg_sink = PgSink::begin(&mut target_client, if_exists)?;
-            &mut pg_sink
+    match (to, &mut target_client) {
+        (_, Some((client, _))) => {
+            let mut sink = PgSink::begin(client, if_exists)?;
+            let manifest = slice(source, &mut sink, jobs, options)?;
+            Ok((manifest, sink.notes().to_vec()))
         }
-        Location::Dir(path) => {
-            dir_sink = DirSink::create(path)?;
-            &mut dir_sink
+        (Location::Dir(path), None) => {
+            let mut sink = DirSink::create(path)?;
+            Ok((slice(source, &mut sink, jobs, options)?, Vec::new()))
         }
-    };
-    slice(source, sink, jobs, options)
+        (Location::Postgres(_), None) => unreachable!("connected above"),
+    }
 }
 
 /// What a command prints: a line, then a line per table.
@@ -424,8 +560,8 @@ fn validate_slice(raw: RawSlice) -> Result<SliceCommand> {
         return Err(Error::Usage("--batch-size must be at least 1".into()));
     }
     Ok(SliceCommand {
-        from: raw.from.as_deref().map(Location::parse),
-        to: Location::parse(&raw.to),
+        from: raw.from.as_deref().map(Location::parse).transpose()?,
+        to: Location::parse(&raw.to)?,
         if_exists: raw.if_exists.parse()?,
         options: Options {
             seed: raw.seed,

@@ -10,14 +10,45 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The connection URL could not be parsed, or the server did not answer.
-    #[error("cannot connect to {url}: {}", pg(source))]
+    /// The server refused the connection, or could not be reached.
+    #[error("cannot connect to {url}: {}{hint}", pg(source))]
     Connect {
-        /// The URL, without its password.
+        /// The connection as `postgres://user@host:port/dbname`: never a
+        /// password.
         url: String,
         /// The driver's error.
         source: postgres::Error,
+        /// Lines on the likely cause (`\n  hint: ...`), or empty.
+        hint: String,
     },
+
+    /// A connection could not be made for a reason of dataslicer's own: a
+    /// server that does not answer in time, a certificate file that cannot
+    /// be read.
+    #[error("cannot connect to {url}: {message}")]
+    Connection {
+        /// The connection as `postgres://user@host:port/dbname`.
+        url: String,
+        /// What went wrong, naming the host, the port or the file.
+        message: String,
+    },
+
+    /// A connection string (URL or keyword/value pairs) is malformed. The
+    /// message never repeats the string's text.
+    #[error("invalid connection string: {message}")]
+    ConnectionString {
+        /// What is wrong, naming the keyword when it is a known one.
+        message: String,
+    },
+
+    /// Ctrl-C or SIGTERM: the run stopped at the next safe point and undid
+    /// what it had started (see [`crate::interrupt`]).
+    #[error("interrupted")]
+    Interrupted,
+
+    /// Several problems found together (every table's schema mismatch).
+    #[error("{} problems:{}", .0.len(), .0.iter().map(|e| format!("\n  - {e}")).collect::<String>())]
+    Several(Vec<Error>),
 
     /// A query failed.
     #[error("{context}: {}", pg(source))]
@@ -131,6 +162,24 @@ pub fn pg(error: &postgres::Error) -> String {
             out.push_str(&format!("; CONTEXT: {context}"));
         }
         return out;
+    }
+    let mut out = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        out.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    out
+}
+
+/// An I/O error's message with its causes; a driver error inside it (a
+/// COPY stream that broke) with everything the server said.
+pub fn io_message(error: &std::io::Error) -> String {
+    if let Some(pg_error) = error
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<postgres::Error>())
+    {
+        return pg(pg_error);
     }
     let mut out = error.to_string();
     let mut source = std::error::Error::source(error);

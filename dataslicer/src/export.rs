@@ -27,6 +27,7 @@ pub(crate) fn export_table(
     id: TableId,
     selections: &[Selection],
     referenced: &HashMap<(TableId, &'static str), Selection>,
+    reads: &[ColumnRead],
     mut fakers: Vec<Option<ColumnFaker>>,
     out: &mut dyn TableWriter,
     options: &Options,
@@ -54,7 +55,7 @@ pub(crate) fn export_table(
         lookups.push(lookup);
     }
     let rewrite = !nulled.is_empty() || fakers.iter().any(Option::is_some);
-    let mut writer = RowWriter::new(model, &nulled, lookups, &mut fakers);
+    let mut writer = RowWriter::new(model, reads, &nulled, lookups, &mut fakers);
     let name = model.table.to_string();
     source.rows(model, &selections[id], options.batch_size, &mut |reader| {
         if rewrite {
@@ -75,7 +76,7 @@ fn pass_through(reader: &mut dyn Read, out: &mut dyn TableWriter, table: &str) -
     loop {
         let n = reader.read(&mut buf).map_err(|e| Error::Read {
             table: table.to_string(),
-            message: e.to_string(),
+            message: crate::error::io_message(&e),
         })?;
         if n == 0 {
             return Ok(());
@@ -92,9 +93,9 @@ enum Action {
     /// Copy the field, or write NULL when the parent it points at (looked
     /// up in `lookups[1]`) is not in the slice: an optional foreign key.
     CopyOrNull(usize, usize),
-    /// Write a fake (`index` of what the query read of it: the value for a
-    /// `consistent` column, `t`/`f` for a nullable one, nothing otherwise).
-    Fake(Option<usize>),
+    /// Write a fake, or keep NULL and emptiness: `index` of what the query
+    /// read of it (see [`ColumnRead`]), read as the `ColumnRead` says.
+    Fake(Option<usize>, ColumnRead),
 }
 
 /// Rewrites records: fakes in place of deferred columns, NULL in place of
@@ -123,22 +124,23 @@ struct RowWriter<'a> {
 impl<'a> RowWriter<'a> {
     fn new(
         model: &'static Model,
+        reads: &[ColumnRead],
         nulled: &[(usize, usize)],
         lookups: Vec<&'a Selection>,
         fakers: &'a mut [Option<ColumnFaker>],
     ) -> Self {
         let mut fields = 0;
         let mut actions = Vec::with_capacity(model.columns.len());
-        for (i, column) in model.columns.iter().enumerate() {
-            let read = match column.read() {
+        for (i, (column, &how)) in model.columns.iter().zip(reads).enumerate() {
+            let read = match how {
                 ColumnRead::Deferred => None,
-                ColumnRead::Value | ColumnRead::IsNull => {
+                _ => {
                     fields += 1;
                     Some(fields - 1)
                 }
             };
             actions.push(match (column.fake.is_some(), read) {
-                (true, read) => Action::Fake(read),
+                (true, read) => Action::Fake(read, how),
                 (false, Some(index)) => match nulled.iter().find(|(c, _)| *c == i) {
                     Some(&(_, target)) => Action::CopyOrNull(index, target),
                     None => Action::Copy(index),
@@ -153,7 +155,7 @@ impl<'a> RowWriter<'a> {
             )
         };
         let (with, named): (Vec<usize>, Vec<usize>) = (0..model.columns.len())
-            .filter(|&i| matches!(actions[i], Action::Fake(_)))
+            .filter(|&i| matches!(actions[i], Action::Fake(..)))
             .partition(is_with);
         let key_column = model
             .columns
@@ -192,7 +194,7 @@ impl<'a> RowWriter<'a> {
         };
         while records
             .next_record()
-            .map_err(|e| row_error(records.line(), e.to_string()))?
+            .map_err(|e| row_error(records.line(), crate::error::io_message(&e)))?
         {
             if records.len() != self.fields {
                 let message = format!("expected {} fields, found {}", self.fields, records.len());
@@ -213,7 +215,7 @@ impl<'a> RowWriter<'a> {
                         }
                         kept
                     }
-                    Action::Fake(_) => false,
+                    Action::Fake(..) => false,
                 };
             }
             // The row's output values, decoded only for `with` functions.
@@ -233,23 +235,41 @@ impl<'a> RowWriter<'a> {
                 .unwrap_or_default()
                 .into_owned();
             for &i in &self.fake_order {
-                let Action::Fake(read) = self.actions[i] else {
+                let Action::Fake(read, how) = self.actions[i] else {
                     unreachable!("fake_order holds fakes")
                 };
                 let field = read.map(|index| records.field(index));
-                let (is_null, original) = match self.model.columns[i].read() {
-                    ColumnRead::Deferred => (false, None),
-                    ColumnRead::IsNull => {
-                        (field.and_then(|f| f.value()).as_deref() == Some("t"), None)
+                let state = field.and_then(|f| f.value());
+                // NULL and empty values are kept: `copied` for those written
+                // as they came, `values` for the text of the others.
+                let original = match (how, state) {
+                    (ColumnRead::Deferred, _) => None,
+                    (ColumnRead::IsNull, Some(null)) if null == "t" => continue,
+                    (ColumnRead::IsNull, _) => None,
+                    (_, None) => continue,
+                    (ColumnRead::IsEmpty, Some(empty)) if empty == "t" => {
+                        values[i] = Some(String::new());
+                        continue;
                     }
-                    ColumnRead::Value => {
-                        let original = field.and_then(|f| f.value()).map(|v| v.into_owned());
-                        (original.is_none(), original)
+                    (ColumnRead::IsEmpty, Some(_)) => None,
+                    (ColumnRead::JsonEmpty, Some(state)) if state != "v" => {
+                        copied[i] = true;
+                        values[i] = Some(state.into_owned());
+                        continue;
+                    }
+                    (ColumnRead::JsonEmpty, Some(_)) => None,
+                    (ColumnRead::Value, Some(value)) => {
+                        let json = self.fakers[i].as_ref().is_some_and(|f| f.is_json_column());
+                        if value.is_empty()
+                            || (json && crate::fake::json::empty_document(&value).is_some())
+                        {
+                            copied[i] = true;
+                            values[i] = Some(value.into_owned());
+                            continue;
+                        }
+                        Some(value.into_owned())
                     }
                 };
-                if is_null {
-                    continue;
-                }
                 let faker = self.fakers[i].as_mut().expect("a faker per faked column");
                 let value = if self.needs_row {
                     let row: Vec<(&str, Option<&str>)> = self
@@ -271,9 +291,12 @@ impl<'a> RowWriter<'a> {
                     self.out.push(b',');
                 }
                 match (*action, copied[i]) {
-                    (Action::Copy(index) | Action::CopyOrNull(index, _), true) => {
-                        self.out.extend_from_slice(records.field(index).raw)
-                    }
+                    (
+                        Action::Copy(index)
+                        | Action::CopyOrNull(index, _)
+                        | Action::Fake(Some(index), _),
+                        true,
+                    ) => self.out.extend_from_slice(records.field(index).raw),
                     _ => {
                         if let Some(value) = &values[i] {
                             record::write_value(&mut self.out, value, single);

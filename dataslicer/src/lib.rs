@@ -58,7 +58,8 @@
 //! This writes `slice/django_site.csv`, `slice/accounts_customer.csv`,
 //! `slice/orders_order.csv` and `slice/manifest.json`: 100 active customers
 //! chosen at random, all their orders, and the sites they belong to. Their
-//! e-mails and phone numbers are fakes; the originals are never read.
+//! e-mails and phone numbers are fakes; the originals are never read (see
+//! [What is read of a faked column](#what-is-read-of-a-faked-column)).
 //!
 //! # Everything below a root
 //!
@@ -233,6 +234,15 @@
 //!   when complete: an interrupted run never leaves a directory that looks
 //!   like a slice.
 //!
+//! # Connecting
+//!
+//! [`connect()`] and every connection of the command line follow libpq's
+//! conventions: URLs and keyword/value strings, the `PG*` environment
+//! variables, `~/.pgpass`, and TLS (rustls: nothing to install) for every
+//! `sslmode`. The startup is bounded by a timeout (10 seconds by default), and
+//! a connection is only ever shown as `postgres://user@host:port/dbname`. See
+//! [`connect`](mod@connect) for the rules, [`interrupt`] for Ctrl-C.
+//!
 //! # Sources and targets
 //!
 //! [`download`] reads PostgreSQL and writes a slice directory. [`slice()`]
@@ -257,7 +267,66 @@
 //! table, the line of the CSV file and the column. What happens when a
 //! target table already has rows is [`IfExists`]: refuse (the default),
 //! truncate the slice's tables first, or merge (insert rows whose primary key
-//! is absent).
+//! is absent). `truncate` empties only the tables the slice has rows for; a
+//! table the slice has no rows for keeps its rows under every mode, and the
+//! load says which it left alone ([`load_with_notes`], and the command line).
+//!
+//! # Loading into a migrated Django database
+//!
+//! A migrated database already holds rows its migrations made, under ids of
+//! its own: Django's content types (whose ids follow migration order) and
+//! permissions. Such rows are matched, not copied, as Django's `loaddata`
+//! does with natural keys: `django_content_type` by (`app_label`, `model`),
+//! `auth_permission` by (`content_type_id`, `codename`) once its content type
+//! is matched, and the rows of any model marked `#[natural_key("col", ...)]`
+//! by those columns (equal when `IS NOT DISTINCT FROM`). Each slice row is
+//! mapped onto the target's row with the same natural key, which is left as
+//! it is, or inserted (with a new id from the key's default) when the target
+//! lacks it. Every column of the slice that references a matched table (the
+//! target's foreign keys and the models' `#[fk]`s) is rewritten to the
+//! target's id, so permissions, admin log entries and generic relations (whose
+//! content type column is an `#[fk]` to `django_content_type`) point at the
+//! right model. This holds for [`load`] and for slicing straight into
+//! PostgreSQL, under every [`IfExists`]. The object id of a generic relation
+//! (`#[generic]`) whose object is a row of a matched table itself (an admin
+//! log entry about a permission) is rewritten too, once every table is
+//! matched; the matched table's content type is found by Django's default
+//! table name `<app_label>_<model>` (and `django_content_type` for content
+//! types).
+//!
+//! A failed load leaves the target's sequences as they were: PostgreSQL
+//! never rolls `setval` and `nextval` back, so the load records every
+//! sequence it may move before writing and puts back those that moved (see
+//! [`sink::postgres`] for the window that remains: a lost connection or a
+//! kill in the load's last milliseconds).
+//!
+//! # What is read of a faked column
+//!
+//! For a faked column the query selects no value, only what the fake must
+//! keep, computed on the server ([`ColumnRead`]):
+//!
+//! * a text column (a `String` field): `(col::text = '')`, which is NULL,
+//!   true or false, so NULL stays NULL, `''` stays `''` and only other values
+//!   get fakes;
+//! * a `json`/`jsonb` column: whether the document is NULL or one of the
+//!   empty documents `null`, `""`, `{}` and `[]`, which are written as they
+//!   are (in `jsonb`'s spelling); other documents get a fake, as JSON (a JSON
+//!   string for the named kinds);
+//! * a column of another type (numbers, dates, UUIDs have no empty value):
+//!   `(col IS NULL)` when it is nullable, nothing at all when it is NOT NULL.
+//!
+//! PostgreSQL's column privileges make any mention of a column need `SELECT`
+//! on it, even `col = ''`: the value never leaves the server, but the role
+//! needs the privilege. A role without `SELECT` on a faked NOT NULL column
+//! still slices: that column is left out of the query and every row gets a
+//! fake (its `''` cannot be told apart); one without `SELECT` on a faked
+//! nullable column is refused before anything is written, naming the column.
+//!
+//! Two fakes read the value, and only these: a `consistent` fake (its fake is
+//! derived from a keyed hash of the normalised original) and a `json(...)`
+//! fake (the document is rewritten key by key). The originals they read are
+//! hashed or rewritten in memory and never written, shown in an error or
+//! logged. See [`fake`].
 //!
 //! # Models
 //!
@@ -276,6 +345,11 @@
 //! | `#[tree(step = n)]` | `String` field | the path of a materialized-path tree (django-treebeard `MP_Node`, `steplen` 4 by default) |
 //! | `#[content_type("app", "model")]` | struct | the model's Django content type, when its table is not `<app>_<model>` |
 //! | `#[fake(kind)]` | field | replace the values by fakes of `kind`, see [`fake`] |
+//! | `#[fake(kind, unique)]` | field | fakes no two rows share, in this run or another with the same seed |
+//! | `#[fake(kind, consistent)]` | field | the fake follows the original: one pseudonym per person in every table (e-mails trimmed and lowercase) |
+//! | `#[fake(kind, consistent(normalize = path))]` | field | originals equal after `path: fn(&str) -> String` get one fake |
+//! | `#[fake(json(key = kind, "other key" = kind))]` | JSON or `String` field | fake the string values under these keys inside JSON documents, keep the rest |
+//! | `#[natural_key("col", ...)]` | struct | match the rows by these columns when loading into PostgreSQL, instead of copying them |
 //!
 //! An `Option<T>` field mirrors a nullable column. Field types: integers,
 //! `f32`/`f64`, `bool`, `String`, `Vec<u8>`, and with the crate features of
@@ -288,11 +362,14 @@
 extern crate self as dataslicer;
 
 pub mod cli;
+pub mod connect;
 pub mod error;
 mod export;
 pub mod fake;
+pub mod interrupt;
 pub mod job;
 pub mod keys;
+pub mod location;
 pub mod manifest;
 pub mod model;
 pub mod options;
@@ -311,18 +388,19 @@ pub mod walk;
 #[path = "private.rs"]
 pub mod __private;
 
+pub use connect::connect;
 pub use error::{Error, Result};
 pub use fake::Locale;
 pub use job::{Filter, ImportJob, Param};
+pub use location::Location;
 pub use manifest::Manifest;
 pub use model::{
-    Column, ColumnRead, ColumnType, Fake, FakeFn, FakeKind, ForeignKey, Importer, KeyKind, KeyType,
-    Model, SqlType, TableName,
+    Column, ColumnRead, ColumnType, Fake, FakeFn, FakeKind, ForeignKey, Importer, JsonKey, KeyKind,
+    KeyType, Model, NormalizeFn, SqlType, TableName,
 };
 pub use options::Options;
-pub use run::{download, load, slice};
+pub use run::{download, load, load_with_notes, slice};
 pub use sink::{DirSink, IfExists, PgSink, Sink};
-pub use source::postgres::connect;
 pub use source::{DirSource, PgSource, Source};
 pub use walk::Walk;
 

@@ -83,6 +83,14 @@ pub struct ManifestTable {
     /// columns, so that fakes made from this slice fit them too.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub max_lengths: std::collections::BTreeMap<String, usize>,
+    /// The natural key (`#[natural_key(...)]`): the columns a load into
+    /// PostgreSQL matches rows by instead of copying them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub natural_key: Vec<String>,
+    /// The Django generic relations (`#[generic]`): (object id column,
+    /// content type column), so that a load can follow matched objects.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub generic: Vec<(String, String)>,
     /// The job's filter, when it had one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<ManifestFilter>,

@@ -37,11 +37,11 @@ use std::fmt;
 /// assert_eq!(model.table.to_string(), "accounts_customer");
 /// assert_eq!(model.primary_key, "id");
 /// assert_eq!(model.foreign_keys[0].target_table.name, "django_site");
-/// // Faked columns are deferred: a NOT NULL one is not read at all, a
-/// // nullable one only for whether it is NULL.
+/// // Faked columns are deferred: only whether a value is NULL or empty
+/// // is read, never the value itself.
 /// assert_eq!(
-///     model.select_list,
-///     r#""id", "site_id", ("phone" IS NULL), "referred_by_id""#
+///     model.select_list(),
+///     r#""id", "site_id", ("email"::text = ''), ("phone"::text = ''), "referred_by_id""#
 /// );
 /// ```
 #[diagnostic::on_unimplemented(
@@ -135,6 +135,10 @@ pub struct Model {
     pub columns: &'static [Column],
     /// The foreign keys, in field order.
     pub foreign_keys: &'static [ForeignKey],
+    /// `#[natural_key("col", ...)]`: the columns that identify a row in
+    /// every database (Django's natural key), so that a load matches rows
+    /// by them instead of copying them; empty when the model has none.
+    pub natural_key: &'static [&'static str],
     /// Django generic foreign keys (`#[generic(content_type = "...")]`).
     pub generic_relations: &'static [GenericRelation],
     /// `#[content_type("app_label", "model")]`: the Django content type,
@@ -146,11 +150,6 @@ pub struct Model {
     /// The Rust module the model is declared in (`module_path!()`), which
     /// with [`Model::rust_name`] tells models of one table apart.
     pub module: &'static str,
-    /// The SELECT list that defers faked columns, as Django's `defer()` does:
-    /// a faked NOT NULL column is left out, a faked nullable one is read only
-    /// as `(col IS NULL)`, a `consistent` one is read (its fake is derived
-    /// from it). Identifiers are quoted.
-    pub select_list: &'static str,
 }
 
 impl Model {
@@ -176,6 +175,26 @@ impl Model {
     /// The foreign key declared on this column, if any.
     pub fn foreign_key(&self, column: &str) -> Option<&'static ForeignKey> {
         self.foreign_keys.iter().find(|fk| fk.column == column)
+    }
+
+    /// The SELECT list that defers faked columns, as Django's `defer()`
+    /// does, each column read as [`Column::read`] says. Identifiers are
+    /// quoted.
+    pub fn select_list(&self) -> String {
+        let reads: Vec<ColumnRead> = self.columns.iter().map(Column::read).collect();
+        self.select_list_with(&reads)
+    }
+
+    /// The SELECT list with each column read as `reads` says (one per
+    /// column, in column order): what a source uses once it has checked the
+    /// live table (a JSON column, a column the role may not read).
+    pub fn select_list_with(&self, reads: &[ColumnRead]) -> String {
+        self.columns
+            .iter()
+            .zip(reads)
+            .filter_map(|(column, read)| read.select_item(column.name))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// Whether `self` and `other` are the same Rust model. (Constants may be
@@ -292,11 +311,19 @@ pub struct Column {
 }
 
 impl Column {
-    /// How the deferred SELECT list reads this column.
+    /// How the deferred SELECT list reads this column, by default (a source
+    /// may read less: see [`ColumnRead`]).
+    ///
+    /// A column without a fake is read. A faked column is read only for
+    /// what its fake must keep: whether it is NULL or empty. Its value is
+    /// read only for a `consistent` fake (the fake is derived from it) and
+    /// for fakes of keys inside JSON documents (the document is rewritten).
     pub fn read(&self) -> ColumnRead {
         match &self.fake {
             None => ColumnRead::Value,
-            Some(fake) if fake.consistent => ColumnRead::Value,
+            Some(fake) if fake.reads_value() => ColumnRead::Value,
+            Some(_) if self.sql_type == SqlType::Json => ColumnRead::JsonEmpty,
+            Some(_) if self.sql_type == SqlType::Text => ColumnRead::IsEmpty,
             Some(_) if self.nullable => ColumnRead::IsNull,
             Some(_) => ColumnRead::Deferred,
         }
@@ -304,14 +331,55 @@ impl Column {
 }
 
 /// How a column appears in a model's deferred SELECT list.
+///
+/// Only [`ColumnRead::Value`] sends a value from the server: every other
+/// read sends one of a few constants computed on the server. PostgreSQL's
+/// column privileges make any mention of a column need `SELECT` on it, so
+/// every read but [`ColumnRead::Deferred`] needs that privilege; a source
+/// whose role lacks it on a faked NOT NULL column reads it as `Deferred`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColumnRead {
     /// The value is read.
     Value,
-    /// Only `(col IS NULL)` is read: a nullable faked column.
+    /// Only `(col IS NULL)` is read, as `t` or `f`: a nullable faked column
+    /// of a type that has no empty value (numbers, dates, UUIDs).
     IsNull,
-    /// Not read at all: a NOT NULL faked column.
+    /// Only `(col::text = '')` is read: NULL for NULL, `t` for the empty
+    /// string, `f` for any other value. A faked column of a text type (a
+    /// `String` field); NULL and `''` are written as they were.
+    IsEmpty,
+    /// A faked `json`/`jsonb` column: NULL for NULL; the document itself
+    /// when it is one of the empty documents `null`, `""`, `{}` and `[]`
+    /// (which are written as they were); `v` for any other document.
+    JsonEmpty,
+    /// Not read at all: a faked NOT NULL column of a type with no empty
+    /// value, or one the source's role may not read.
     Deferred,
+}
+
+impl ColumnRead {
+    /// The item of a SELECT list that reads `column` this way; `None` for
+    /// [`ColumnRead::Deferred`].
+    ///
+    /// ```
+    /// use dataslicer::ColumnRead;
+    /// assert_eq!(ColumnRead::IsEmpty.select_item("email").unwrap(), r#"("email"::text = '')"#);
+    /// assert_eq!(ColumnRead::Deferred.select_item("email"), None);
+    /// ```
+    pub fn select_item(self, column: &str) -> Option<String> {
+        let quoted = crate::sql::ident(column);
+        match self {
+            ColumnRead::Value => Some(quoted),
+            ColumnRead::IsNull => Some(format!("({quoted} IS NULL)")),
+            ColumnRead::IsEmpty => Some(format!("({quoted}::text = '')")),
+            ColumnRead::JsonEmpty => Some(format!(
+                "(CASE WHEN {quoted} IS NULL THEN NULL \
+                 WHEN {quoted}::jsonb IN ('null', '\"\"', '{{}}', '[]') THEN {quoted}::jsonb::text \
+                 ELSE 'v' END)"
+            )),
+            ColumnRead::Deferred => None,
+        }
+    }
 }
 
 /// A foreign key from one model to another model's primary key.
@@ -356,17 +424,54 @@ impl ForeignKey {
 pub struct Fake {
     /// What to generate.
     pub kind: FakeKind,
-    /// `unique`: no two rows of the slice share a value.
+    /// `unique`: no two rows of the slice share a value, and two slices made
+    /// with the same seed give different rows different values (see
+    /// [`crate::fake`]).
     pub unique: bool,
-    /// `consistent`: the fake is derived from a keyed hash of the original,
-    /// so equal originals get equal fakes in every table.
+    /// `consistent`: the fake is derived from a keyed hash of the
+    /// (normalised) original, so originals equal after normalisation get
+    /// equal fakes in every table.
     pub consistent: bool,
+    /// `consistent(normalize = path)`: how an original is normalised before
+    /// it is keyed; `None` for the kind's default (see
+    /// [`Fake::normalizer`]).
+    pub normalize: Option<NormalizeFn>,
     /// `max_length = n`: a length limit when the live schema cannot tell it.
     pub max_length: Option<u32>,
 }
 
+impl Fake {
+    /// Whether the fake needs the original value: a `consistent` fake is
+    /// derived from it, a `json(...)` fake rewrites the document.
+    pub fn reads_value(&self) -> bool {
+        self.consistent || matches!(self.kind, FakeKind::Json(_))
+    }
+
+    /// The normaliser a `consistent` fake keys its originals with: the
+    /// user's, else [`crate::fake::normalize::email`] (trimmed, lowercase)
+    /// for `email` and `safe_email`, else [`crate::fake::normalize::exact`].
+    pub fn normalizer(&self) -> NormalizeFn {
+        self.normalize.unwrap_or(self.kind.default_normalizer())
+    }
+}
+
 /// A user's own fake generator: `#[fake(with = path::to::function)]`.
 pub type FakeFn = fn(&mut crate::fake::FakeInput<'_>) -> String;
+
+/// A normaliser of originals for `consistent` fakes:
+/// `#[fake(email, consistent(normalize = path::to::function))]`. Originals
+/// it maps to the same text get the same fake.
+pub type NormalizeFn = fn(&str) -> String;
+
+/// One key of a `#[fake(json(key = kind, ...))]` fake: string values under
+/// `key`, at any depth of the document, are replaced by fakes of `kind`.
+#[derive(Debug, Clone, Copy)]
+pub struct JsonKey {
+    /// The key, as it appears in the documents.
+    pub key: &'static str,
+    /// The kind of its fakes (a named kind).
+    pub kind: FakeKind,
+}
 
 macro_rules! fake_kinds {
     ($($(#[$doc:meta])* $variant:ident = $name:literal;)*) => {
@@ -378,6 +483,10 @@ macro_rules! fake_kinds {
             Value(&'static str),
             /// `with = path`: the user's own generator.
             With(FakeFn),
+            /// `json(key = kind, ...)`: the column holds JSON documents whose
+            /// string values under the named keys are faked; everything else
+            /// is kept.
+            Json(&'static [JsonKey]),
         }
 
         impl FakeKind {
@@ -390,10 +499,35 @@ macro_rules! fake_kinds {
                     $(FakeKind::$variant => $name,)*
                     FakeKind::Value(_) => "value",
                     FakeKind::With(_) => "with",
+                    FakeKind::Json(_) => "json",
+                }
+            }
+
+            /// The named kind called `name`, as written in `#[fake(...)]`.
+            pub fn named(name: &str) -> Option<FakeKind> {
+                match name {
+                    $($name => Some(FakeKind::$variant),)*
+                    _ => None,
                 }
             }
         }
     };
+}
+
+impl FakeKind {
+    /// Whether this kind makes e-mail addresses.
+    pub fn is_email(&self) -> bool {
+        matches!(self, FakeKind::Email | FakeKind::SafeEmail)
+    }
+
+    /// The normaliser `consistent` uses for this kind unless told otherwise.
+    pub fn default_normalizer(&self) -> NormalizeFn {
+        if self.is_email() {
+            crate::fake::normalize::email
+        } else {
+            crate::fake::normalize::exact
+        }
+    }
 }
 
 fake_kinds! {

@@ -229,6 +229,7 @@ impl Plan {
         plan.descend(jobs)?;
         plan.close()?;
         plan.link_jobs(jobs);
+        plan.note_kept_out();
         plan.left_out = plan.find_left_out();
         Ok(plan)
     }
@@ -452,6 +453,26 @@ impl Plan {
                 })
                 .collect();
             self.tables[id].down = edges;
+        }
+    }
+
+    /// Tables in the slice only as parents that the walk would have entered
+    /// but for its limits: `plan` says they still contribute parents.
+    fn note_kept_out(&mut self) {
+        for id in 0..self.tables.len() {
+            let table = &self.tables[id];
+            if table.is_walked() || table.kept_out.is_some() {
+                continue;
+            }
+            let below_walk = table.model.foreign_keys.iter().any(|fk| {
+                fk.descend
+                    && self
+                        .find_model((fk.target)())
+                        .is_some_and(|t| self.tables[t].is_walked() && t != id)
+            });
+            if below_walk && let Some(why) = self.walk.keeps_out(&table.model.table) {
+                self.tables[id].kept_out = Some(why);
+            }
         }
     }
 

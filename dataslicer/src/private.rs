@@ -238,6 +238,47 @@ impl<Tz: chrono::TimeZone> HoldsDateTime for chrono::DateTime<Tz> {}
 #[diagnostic::do_not_recommend]
 impl<Tz: chrono::TimeZone> HoldsDateTime for Option<chrono::DateTime<Tz>> {}
 
+#[cfg(feature = "json")]
+mod json_values {
+    use super::*;
+    // A `json`/`jsonb` column takes every fake, as a JSON string.
+    #[diagnostic::do_not_recommend]
+    impl HoldsText for serde_json::Value {}
+    #[diagnostic::do_not_recommend]
+    impl HoldsText for Option<serde_json::Value> {}
+    #[diagnostic::do_not_recommend]
+    impl HoldsUuid for serde_json::Value {}
+    #[diagnostic::do_not_recommend]
+    impl HoldsUuid for Option<serde_json::Value> {}
+    #[diagnostic::do_not_recommend]
+    impl HoldsDate for serde_json::Value {}
+    #[diagnostic::do_not_recommend]
+    impl HoldsDate for Option<serde_json::Value> {}
+    #[diagnostic::do_not_recommend]
+    impl HoldsDateTime for serde_json::Value {}
+    #[diagnostic::do_not_recommend]
+    impl HoldsDateTime for Option<serde_json::Value> {}
+    #[diagnostic::do_not_recommend]
+    impl HoldsJson for serde_json::Value {}
+    #[diagnostic::do_not_recommend]
+    impl HoldsJson for Option<serde_json::Value> {}
+}
+
+/// A field type that can hold JSON documents, for `json(...)` fakes.
+#[diagnostic::on_unimplemented(
+    message = "a field of type `{Self}` cannot hold the JSON documents `json(...)` rewrites",
+    label = "`json(...)` fakes keys inside JSON documents",
+    note = "declare the field as `serde_json::Value` (feature `json`) or `String` \
+            (or an `Option` of either)"
+)]
+pub trait HoldsJson {}
+#[diagnostic::do_not_recommend]
+impl HoldsJson for String {}
+#[diagnostic::do_not_recommend]
+impl HoldsJson for Option<String> {}
+
+/// Compiles only when `T` can hold JSON documents.
+pub const fn holds_json<T: HoldsJson>() {}
 /// Compiles only when `T` can hold a text fake's values.
 pub const fn holds_text<T: HoldsText>() {}
 /// Compiles only when `T` can hold the `uuid` fake's values.

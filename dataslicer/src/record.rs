@@ -194,11 +194,16 @@ pub fn hex(digest: &[u8]) -> String {
 /// chunks: the cheap way to count rows on the pass-through path. It also
 /// remembers where records span several lines (rare), so that a record's
 /// number can be turned back into the line of the file where it starts.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct RecordCounter {
     in_quotes: bool,
-    /// Records ended so far.
+    /// Records ended so far (by a line feed outside quotes).
     pub records: u64,
+    /// Whether bytes follow the last record's line feed: a record not ended
+    /// yet, which [`RecordCounter::total`] counts when the input ends there.
+    partial: bool,
+    /// Field separators outside quotes since the current record began.
+    field: usize,
     /// Line breaks inside quoted fields so far.
     extra_lines: u64,
     /// (record index, line breaks inside quotes up to and including it), for
@@ -212,7 +217,11 @@ impl RecordCounter {
         for &b in bytes {
             match b {
                 b'"' => self.in_quotes = !self.in_quotes,
-                b'\n' if !self.in_quotes => self.records += 1,
+                b',' if !self.in_quotes => self.field += 1,
+                b'\n' if !self.in_quotes => {
+                    self.records += 1;
+                    self.field = 0;
+                }
                 b'\n' => {
                     self.extra_lines += 1;
                     match self.spans.last_mut() {
@@ -223,6 +232,26 @@ impl RecordCounter {
                 _ => {}
             }
         }
+        if let Some(&last) = bytes.last() {
+            // A line feed outside quotes ends the record; anything else
+            // leaves one open.
+            self.partial = last != b'\n' || self.in_quotes;
+        }
+    }
+
+    /// The records fed, a last one without its line feed included.
+    pub fn total(&self) -> u64 {
+        self.records + u64::from(self.partial)
+    }
+
+    /// Whether the input so far ends inside a quoted field.
+    pub fn in_quotes(&self) -> bool {
+        self.in_quotes
+    }
+
+    /// The 0-based index of the field the input so far ends in.
+    pub fn field(&self) -> usize {
+        self.field
     }
 
     /// The line where the `n`th record fed (1-based) starts, counting
@@ -273,9 +302,101 @@ impl RecordCounter {
     }
 }
 
+/// Checks that a stream of bytes, fed in chunks that may split a character,
+/// is UTF-8.
+#[derive(Debug, Default, Clone)]
+pub struct Utf8Check {
+    /// The start of a character split by the chunk boundary.
+    pending: Vec<u8>,
+    /// Bytes checked so far.
+    offset: u64,
+}
+
+impl Utf8Check {
+    /// Checks the next bytes; on error, the offset (in the whole stream) of
+    /// the first byte that is not UTF-8.
+    pub fn feed(&mut self, mut bytes: &[u8]) -> Result<(), u64> {
+        while !self.pending.is_empty() {
+            let Some((&first, rest)) = bytes.split_first() else {
+                return Ok(());
+            };
+            self.pending.push(first);
+            bytes = rest;
+            match std::str::from_utf8(&self.pending) {
+                Ok(_) => {
+                    self.offset += self.pending.len() as u64;
+                    self.pending.clear();
+                }
+                Err(e) if e.error_len().is_none() && self.pending.len() < 4 => {}
+                Err(_) => return Err(self.offset),
+            }
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(_) => {
+                self.offset += bytes.len() as u64;
+                Ok(())
+            }
+            Err(e) if e.error_len().is_none() => {
+                let valid = e.valid_up_to();
+                self.pending.extend_from_slice(&bytes[valid..]);
+                self.offset += valid as u64;
+                Ok(())
+            }
+            Err(e) => Err(self.offset + e.valid_up_to() as u64),
+        }
+    }
+
+    /// Ends the stream: an error when it stops inside a character.
+    pub fn finish(&self) -> Result<(), u64> {
+        if self.pending.is_empty() {
+            Ok(())
+        } else {
+            Err(self.offset)
+        }
+    }
+
+    /// Bytes checked so far (a split character's start not included).
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf8_is_checked_across_chunks() {
+        let text = "aé€😀z".as_bytes();
+        for cut in 0..text.len() {
+            let mut check = Utf8Check::default();
+            check.feed(&text[..cut]).unwrap();
+            check.feed(&text[cut..]).unwrap();
+            check.finish().unwrap();
+        }
+        let mut check = Utf8Check::default();
+        check.feed(b"ab\xc3").unwrap();
+        assert_eq!(check.feed(b"(x"), Err(2));
+        let mut check = Utf8Check::default();
+        assert_eq!(check.feed(b"abc\xffdef"), Err(3));
+        let mut check = Utf8Check::default();
+        check.feed(b"ab\xe2\x82").unwrap();
+        assert_eq!(check.finish(), Err(2));
+    }
+
+    #[test]
+    fn a_last_record_without_its_line_feed_is_counted() {
+        let mut counter = RecordCounter::default();
+        counter.feed(b"h\n1,a\n2,");
+        counter.feed(b"b");
+        assert_eq!((counter.records, counter.total()), (2, 3));
+        counter.feed(b"\n");
+        assert_eq!(counter.total(), 3);
+        let mut quoted = RecordCounter::default();
+        quoted.feed(b"1,\"a\n");
+        assert_eq!(quoted.total(), 1);
+        assert!(quoted.in_quotes());
+    }
 
     fn records(input: &str) -> Vec<Vec<Option<String>>> {
         let mut reader = RecordReader::new(input.as_bytes(), 1);

@@ -52,7 +52,7 @@ pub fn slice(
     if result.is_err() {
         sink.abandon();
     }
-    result
+    result.map_err(crate::interrupt::explain)
 }
 
 fn slice_inner(
@@ -63,11 +63,7 @@ fn slice_inner(
 ) -> Result<Manifest> {
     let mut plan = Plan::new(jobs, &options.walk)?;
     let progress = Progress::new(options.progress);
-    let mut checked = plan
-        .tables
-        .iter()
-        .map(|t| source.check(t.model))
-        .collect::<Result<Vec<_>>>()?;
+    let mut checked = check_all(source, &plan.tables)?;
     let select_options = SelectOptions {
         seed: options.seed,
         batch_size: options.batch_size,
@@ -76,9 +72,8 @@ fn slice_inner(
         progress.message(m)
     })?;
     // Tables that generic relations turned out to point at.
-    for table in &plan.tables[checked.len()..] {
-        checked.push(source.check(table.model)?);
-    }
+    let more = check_all(source, &plan.tables[checked.len()..])?;
+    checked.extend(more);
     let selections = selected.selections;
     let mut fakers = plan
         .tables
@@ -115,6 +110,7 @@ fn slice_inner(
         }
     }
     for ((&id, fakers), entry) in plan.load_order.iter().zip(fakers).zip(&mut tables) {
+        crate::interrupt::check()?;
         progress.message(&format!("writing {}", entry.table));
         let mut writer = sink.table(entry)?;
         let nulled = export_table(
@@ -123,6 +119,7 @@ fn slice_inner(
             id,
             &selections,
             &referenced,
+            &checked[id].reads,
             fakers,
             writer.as_mut(),
             options,
@@ -134,6 +131,7 @@ fn slice_inner(
         sink.table_done(entry)?;
         progress.table_done(&entry.table, rows);
     }
+    crate::interrupt::check()?;
     let description = source.description();
     source.finish()?;
     let manifest = Manifest {
@@ -158,6 +156,28 @@ fn slice_inner(
     sink.finish(&manifest)?;
     progress.finish();
     Ok(manifest)
+}
+
+/// Checks every table's model against the source; every table's problems
+/// are reported together, in one error.
+fn check_all(
+    source: &mut dyn Source,
+    tables: &[crate::plan::Table],
+) -> Result<Vec<crate::schema::Checked>> {
+    let mut checked = Vec::with_capacity(tables.len());
+    let mut problems = Vec::new();
+    for table in tables {
+        match source.check(table.model) {
+            Ok(c) => checked.push(c),
+            Err(e @ (Error::Schema { .. } | Error::Manifest { .. })) => problems.push(e),
+            Err(e) => return Err(e),
+        }
+    }
+    match problems.len() {
+        0 => Ok(checked),
+        1 => Err(problems.pop().expect("one problem")),
+        _ => Err(Error::Several(problems)),
+    }
 }
 
 /// For optional foreign keys to a unique column other than the primary key,
@@ -195,13 +215,28 @@ fn referenced_values(
 
 /// Loads a slice directory into PostgreSQL exactly as it is (no sampling, no
 /// fakes), after checking its manifest: one transaction, all or nothing.
+/// Rows of natural-key tables (Django's content types and permissions,
+/// `#[natural_key]` models) are matched with the target's, and references
+/// to them rewritten: see [`PgSink`].
 pub fn load(dir: impl AsRef<Path>, client: &mut Client, if_exists: IfExists) -> Result<Manifest> {
+    load_with_notes(dir, client, if_exists).map(|(manifest, _)| manifest)
+}
+
+/// [`load`], also returning what the load did that a user should know (see
+/// [`PgSink::notes`]): the tables `--if-exists truncate` left alone, the
+/// rows matched by natural key.
+pub fn load_with_notes(
+    dir: impl AsRef<Path>,
+    client: &mut Client,
+    if_exists: IfExists,
+) -> Result<(Manifest, Vec<String>)> {
     let source = DirSource::open(dir.as_ref())?;
     let manifest = source.manifest().clone();
     let mut sink = PgSink::begin(client, if_exists)?;
     let result = (|| {
         sink.begin(&manifest.tables)?;
         for table in &manifest.tables {
+            crate::interrupt::pause_point("table");
             let path = source.path().join(&table.file);
             let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
             let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
@@ -209,21 +244,37 @@ pub fn load(dir: impl AsRef<Path>, client: &mut Client, if_exists: IfExists) -> 
             let mut writer = sink.table(table)?;
             let mut buf = vec![0u8; 1 << 16];
             loop {
+                crate::interrupt::check()?;
                 let n = reader.read(&mut buf).map_err(|e| Error::io(&path, e))?;
                 if n == 0 {
                     break;
                 }
                 writer.write(&buf[..n])?;
             }
-            writer.finish()?;
+            let (rows, _) = writer.finish()?;
+            // The directory was checked when opened; this catches a file
+            // changed since.
+            if rows != table.rows {
+                return Err(Error::Manifest {
+                    path: path.clone(),
+                    message: format!(
+                        "table {}: {} rows were sent, the manifest says {}: the file changed \
+                         while it was loaded",
+                        table.table, rows, table.rows
+                    ),
+                });
+            }
             sink.table_done(table)?;
         }
+        crate::interrupt::check()?;
         sink.finish(&manifest)
     })();
     if result.is_err() {
         sink.abandon();
     }
-    result.map(|()| manifest)
+    result
+        .map(|()| (manifest, sink.notes().to_vec()))
+        .map_err(crate::interrupt::explain)
 }
 
 /// Reads past the header record (which may, in principle, hold quoted line
@@ -293,6 +344,12 @@ fn manifest_table(model: &'static Model, checked: &crate::schema::Checked) -> Ma
             .zip(&checked.max_chars)
             .filter_map(|(c, max)| max.map(|n| (c.name.to_string(), n)))
             .collect(),
+        natural_key: model.natural_key.iter().map(|c| c.to_string()).collect(),
+        generic: model
+            .generic_relations
+            .iter()
+            .map(|g| (g.object_id.to_string(), g.content_type.to_string()))
+            .collect(),
     }
 }
 
@@ -306,7 +363,8 @@ fn table_fakers(
         .columns
         .iter()
         .zip(&checked.max_chars)
-        .map(|(column, &live_max)| {
+        .zip(&checked.json)
+        .map(|((column, &live_max), &json)| {
             let Some(fake) = &column.fake else {
                 return Ok(None);
             };
@@ -314,7 +372,8 @@ fn table_fakers(
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
             };
-            ColumnFaker::new(options.seed, options.locale, model.table, column, max).map(Some)
+            ColumnFaker::new(options.seed, options.locale, model.table, column, max)
+                .map(|f| Some(f.json_column(json)))
         })
         .collect()
 }
@@ -339,6 +398,23 @@ fn share_consistent_fakers(fakers: &mut [Vec<Option<ColumnFaker>>]) {
                 }
                 None => firsts.push((t, c)),
             }
+        }
+    }
+    // Keys inside JSON documents join the first `consistent, unique` column
+    // of their kind (whatever its limit: a document has none).
+    for t in 0..fakers.len() {
+        for c in 0..fakers[t].len() {
+            let Some(mut faker) = fakers[t][c].take() else {
+                continue;
+            };
+            if faker.members().count() > 1 {
+                for &(ft, fc) in &firsts {
+                    if let Some(first) = &fakers[ft][fc] {
+                        faker.share(first);
+                    }
+                }
+            }
+            fakers[t][c] = Some(faker);
         }
     }
 }

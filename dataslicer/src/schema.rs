@@ -2,7 +2,7 @@
 //! written, each naming the table and the column.
 
 use crate::error::{Error, Result};
-use crate::model::{Column, FakeKind, Model, SqlType};
+use crate::model::{Column, ColumnRead, FakeKind, Model, SqlType};
 use crate::source::{LiveColumn, LiveTable};
 
 /// What the export needs to know of a table's live columns.
@@ -10,12 +10,37 @@ use crate::source::{LiveColumn, LiveTable};
 pub struct Checked {
     /// For each model column, its length limit in characters, if any.
     pub max_chars: Vec<Option<usize>>,
+    /// For each model column, how the source reads it: [`Column::read`],
+    /// except a faked `String` field of a `json`/`jsonb` column (read as
+    /// JSON) and a faked NOT NULL column the role may not read (not read).
+    pub reads: Vec<ColumnRead>,
+    /// For each model column, whether it is `json`/`jsonb`, so that fakes
+    /// are written as JSON.
+    pub json: Vec<bool>,
+}
+
+impl Checked {
+    /// What a source that holds every column as the model says (a slice
+    /// directory) reads of `model`.
+    pub fn of_model(model: &Model, max_chars: Vec<Option<usize>>) -> Checked {
+        Checked {
+            max_chars,
+            reads: model.columns.iter().map(Column::read).collect(),
+            json: model
+                .columns
+                .iter()
+                .map(|c| c.sql_type == SqlType::Json)
+                .collect(),
+        }
+    }
 }
 
 /// Checks `model` against `live`; every problem is listed in one error.
 pub fn check(model: &Model, live: &LiveTable) -> Result<Checked> {
     let mut problems = Vec::new();
     let mut max_chars = Vec::with_capacity(model.columns.len());
+    let mut reads = Vec::with_capacity(model.columns.len());
+    let mut json = Vec::with_capacity(model.columns.len());
     for column in model.columns {
         let Some(found) = live.column(column.name) else {
             let names: Vec<&str> = live.columns.iter().map(|c| c.name.as_str()).collect();
@@ -26,9 +51,42 @@ pub fn check(model: &Model, live: &LiveTable) -> Result<Checked> {
                 names.join(", ")
             ));
             max_chars.push(None);
+            reads.push(column.read());
+            json.push(false);
             continue;
         };
         max_chars.push(found.max_chars);
+        let is_json = matches!(found.base_type.as_str(), "json" | "jsonb");
+        json.push(is_json);
+        let mut read = match column.read() {
+            ColumnRead::IsEmpty if is_json => ColumnRead::JsonEmpty,
+            read => read,
+        };
+        if !found.readable && read != ColumnRead::Deferred {
+            match &column.fake {
+                // Nothing of it is needed but the emptiness: without the
+                // privilege, every row gets a fake.
+                Some(fake) if !fake.reads_value() && found.not_null => {
+                    read = ColumnRead::Deferred;
+                }
+                Some(fake) => problems.push(format!(
+                    "the role may not read column {}: SELECT on it is needed to {} \
+                     (GRANT SELECT ({0}) ON {} TO ...)",
+                    column.name,
+                    if fake.reads_value() {
+                        "derive its fakes from the original values"
+                    } else {
+                        "keep its NULLs (only whether a value is NULL or empty is read)"
+                    },
+                    model.table
+                )),
+                None => problems.push(format!(
+                    "the role may not read column {} (GRANT SELECT ({0}) ON {} TO ...)",
+                    column.name, model.table
+                )),
+            }
+        }
+        reads.push(read);
         if !type_fits(column.sql_type, found) {
             problems.push(format!(
                 "column {} is {} in the database, but field `{}` is `{}`",
@@ -64,7 +122,11 @@ pub fn check(model: &Model, live: &LiveTable) -> Result<Checked> {
         }
     }
     if problems.is_empty() {
-        Ok(Checked { max_chars })
+        Ok(Checked {
+            max_chars,
+            reads,
+            json,
+        })
     } else {
         Err(Error::Schema {
             table: model.table.to_string(),
@@ -101,8 +163,12 @@ fn fake_fits(column: &Column, live: &LiveColumn) -> Option<String> {
     let fake = column.fake.as_ref()?;
     const TEXT: &[&str] = &["text", "varchar", "bpchar", "citext", "name"];
     let base = live.base_type.as_str();
+    let json = matches!(base, "json" | "jsonb");
     let ok = match fake.kind {
         FakeKind::Value(_) | FakeKind::With(_) => true,
+        // A JSON column takes every fake, as a JSON string.
+        _ if json => true,
+        FakeKind::Json(_) => TEXT.contains(&base),
         FakeKind::Uuid => base == "uuid" || TEXT.contains(&base),
         FakeKind::Date => {
             matches!(base, "date" | "timestamp" | "timestamptz") || TEXT.contains(&base)

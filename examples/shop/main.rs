@@ -19,6 +19,7 @@ const DEMO_CUSTOMERS: u32 = 2_000;
 fn main() -> ExitCode {
     let mut demo: Option<TestDb> = None;
     let code = App::new("shop", models::jobs())
+        .version(env!("CARGO_PKG_VERSION"))
         .default_source(|| {
             eprintln!(
                 "No --from and no DATABASE_URL: creating a demo shop database with {DEMO_CUSTOMERS} customers."
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
             Ok(url)
         })
         .run();
+    // Also after Ctrl-C or SIGTERM: the run stops cleanly and returns here.
     drop(demo);
     code
 }

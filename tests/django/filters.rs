@@ -138,22 +138,47 @@ fn sessions_filtered_by_a_timestamp_keep_their_text_keys_through_files_and_datab
     );
     assert_eq!(all_rows(&through_files, &["django_session"]), before);
 
-    // A directory cannot run SQL: a filter is refused, naming it.
+    // A directory cannot run SQL, but the filter it was written with holds
+    // for its rows already: re-slicing it with that filter works...
+    let resliced = scratch.path("re");
+    ok(
+        cli(
+            live_sessions,
+            &["slice", "--from", arg(&dir), "--to", arg(&resliced)],
+        ),
+        "re-slicing with the filter the directory was written with",
+    );
+    let manifest = dataslicer::DirSource::open(&resliced).expect("a slice");
+    assert_eq!(
+        manifest.manifest().tables[0].rows,
+        84,
+        "every live session again"
+    );
+    // ... and another filter is refused, naming both.
+    let other_cutoff = || {
+        vec![
+            ImportJob::<Session>::new()
+                .filter("expire_date > $1 + interval '1 day'", params![cutoff()]),
+        ]
+    };
     let error = cli(
-        live_sessions,
+        other_cutoff,
         &[
             "slice",
             "--from",
             arg(&dir),
             "--to",
-            arg(&scratch.path("re")),
+            arg(&scratch.path("re2")),
         ],
     )
-    .expect_err("a SQL filter on a directory source");
+    .expect_err("another SQL filter on a directory source");
     assert!(
-        error.to_string().contains("expire_date > $1"),
-        "the error names the filter: {error}"
+        error.to_string().contains("interval '1 day'")
+            && error.to_string().contains("written with another filter")
+            && error.to_string().contains("expire_date > $1`"),
+        "the error names the filters: {error}"
     );
+    assert!(!scratch.path("re2").exists(), "nothing written");
 
     // A session added by the application after the load.
     sampled.execute(

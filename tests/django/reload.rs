@@ -169,20 +169,17 @@ fn truncate_replaces_a_loaded_slice_though_tables_outside_it_reference_its_table
     assert_identity_inserts_succeed(&target);
 }
 
-/// `unique` fakes are unique within one run. Seed 1 gives user 77 the user
-/// name `jennifer_aut`, and seed 13 gives it to user 398, which the first
-/// slice does not hold: merging the second slice would insert user 398 with
-/// a user name the target already has (found by slicing seeds 1 to 30; about
-/// one pair of seeds in 40 collides on these 50-user slices). The merge is
-/// refused, explained, and leaves the target as it was.
+/// A merge whose new row repeats a unique value already in the target (here
+/// a user the target got elsewhere holds the name the second slice gives
+/// user 398) is refused, explained, and leaves the target as it was.
 #[test]
-fn merging_another_seeds_slice_whose_unique_fake_repeats_is_refused_clearly() {
+fn merging_a_slice_whose_unique_fake_repeats_a_target_value_is_refused_clearly() {
     let source = django_db("django_merge_unique");
     let scratch = Scratch::new("merge-unique");
     let (first, second) = (scratch.path("first"), scratch.path("second"));
     download(&source, fifty_users, &first, 1);
     download(&source, fifty_users, &second, 13);
-    let name_of = |dir: &std::path::Path, id: &str| -> String {
+    let name_of = |dir: &std::path::Path, id: &str| -> Option<String> {
         let mut reader = csv::Reader::from_path(dir.join("auth_user.csv")).expect("users");
         let header = reader.headers().expect("a header").clone();
         let column = |name: &str| header.iter().position(|h| h == name).expect(name);
@@ -192,29 +189,28 @@ fn merging_another_seeds_slice_whose_unique_fake_repeats_is_refused_clearly() {
             .map(|r| r.expect("a record"))
             .find(|r| &r[key] == id)
             .map(|r| r[username].to_string())
-            .unwrap_or_else(|| panic!("no user {id} in {}", dir.display()))
     };
-    assert_eq!(
-        name_of(&first, "77"),
-        name_of(&second, "398"),
-        "the premise"
-    );
-
     let target = migrated_db("django_merge_unique_target");
     ok(
         load(&first, &target, IfExists::Fail),
         "load the first slice",
     );
-    assert_eq!(
-        target.query_scalar_i64("SELECT count(*) FROM auth_user WHERE id = 398"),
-        0,
-        "user 398 is new to the target"
-    );
+    // A user of the second slice that the first does not hold.
+    let loaded = ints(&target, "SELECT id FROM auth_user", &[]);
+    let (new_id, name) = (1..=USERS)
+        .filter(|id| !loaded.contains(id))
+        .find_map(|id| name_of(&second, &id.to_string()).map(|name| (id, name)))
+        .expect("the second slice has users the first lacks");
+    target.execute(&format!(
+        "INSERT INTO auth_user (id, password, last_login, is_superuser, username, first_name, \
+         last_name, email, is_staff, is_active, date_joined) VALUES (100000, '!', now(), false, \
+         '{name}', '', '', '', false, true, now())"
+    ));
     let users_before = target.query_scalar_i64("SELECT count(*) FROM auth_user");
     let message = load(&second, &target, IfExists::Merge)
         .expect_err("a merge that would repeat a unique user name")
         .to_string();
-    for needle in ["auth_user", "username", "jennifer_aut", "separate runs"] {
+    for needle in ["auth_user", "username", name.as_str(), "separate runs"] {
         assert!(
             message.contains(needle),
             "the error says {needle}: {message}"
@@ -226,16 +222,69 @@ fn merging_another_seeds_slice_whose_unique_fake_repeats_is_refused_clearly() {
         "the refused merge left the target as it was"
     );
     assert_eq!(
-        target.query_scalar_i64("SELECT count(*) FROM auth_user WHERE id = 398"),
+        target.query_scalar_i64(&format!(
+            "SELECT count(*) FROM auth_user WHERE id = {new_id}"
+        )),
         0
     );
     assert_eq!(orphans(&target), Vec::<String>::new());
 }
 
+/// Two slices made with the same seed never give two users the same unique
+/// fake: a `unique` fake carries a seed-keyed tag of its row's key. So a
+/// second, overlapping slice (more users) merges onto the first without a
+/// clash, and the users both hold get the same names in both.
+#[test]
+fn a_second_overlapping_slice_with_the_same_seed_merges_without_a_unique_clash() {
+    let source = django_db("django_merge_same_seed");
+    let scratch = Scratch::new("merge-same-seed");
+    let (first, second) = (scratch.path("first"), scratch.path("second"));
+    download(&source, fifty_users, &first, 7);
+    download(&source, || super::models::jobs(120), &second, 7);
+    let target = migrated_db("django_merge_same_seed_target");
+    ok(
+        load(&first, &target, IfExists::Fail),
+        "load the first slice",
+    );
+    let first_users = rows_by_key(&target, "auth_user");
+    ok(
+        load(&second, &target, IfExists::Merge),
+        "merge the second slice",
+    );
+    let all_users = rows_by_key(&target, "auth_user");
+    let alone = migrated_db("django_merge_same_seed_alone");
+    ok(
+        load(&second, &alone, IfExists::Fail),
+        "the second slice alone",
+    );
+    let second_users = rows_by_key(&alone, "auth_user");
+    let both = first_users
+        .keys()
+        .filter(|id| second_users.contains_key(*id))
+        .count();
+    assert!(both > 0, "the slices overlap");
+    assert!(
+        all_users.len() > first_users.len(),
+        "the second slice adds users"
+    );
+    for (id, row) in &first_users {
+        if let Some(other) = second_users.get(id) {
+            assert_eq!(row, other, "user {id} is the same in both slices");
+        }
+    }
+    assert_eq!(
+        target.query_scalar_i64(
+            "SELECT count(*) FROM (SELECT username FROM auth_user GROUP BY username HAVING count(*) > 1) d"
+        ),
+        0,
+        "no user name twice"
+    );
+    assert_eq!(orphans(&target), Vec::<String>::new());
+}
+
 /// Slicing straight into a database with `--if-exists merge` makes `unique`
-/// fakes avoid the values the target already holds, so the clash of the test
-/// above (seed 13 gives user 398 seed 1's name of user 77) does not happen:
-/// user 398 arrives under another name.
+/// fakes avoid the values the target already holds: users of another seed
+/// arrive with names clear of the target's.
 #[test]
 fn slicing_into_a_database_with_merge_keeps_unique_fakes_unique_against_its_rows() {
     let source = django_db("django_merge_direct");

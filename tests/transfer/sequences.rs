@@ -289,3 +289,58 @@ fn non_deferrable_self_reference_loads_into_a_generated_always_identity_table() 
     assert_same_tables(&source, &direct, &["folder"]);
     assert_inserts_continue(&direct, &new_row);
 }
+
+/// `setval` is not undone by a rollback: a load that fails at its very last
+/// step (the role may not move the last table's sequence) must put back the
+/// sequences it moved before, so that the target is exactly as it was.
+#[test]
+fn a_load_refused_at_its_last_sequence_leaves_the_target_as_it_was() {
+    let source = TestDb::create("transfer_seq_refused");
+    source.execute(SEQUENCED);
+    let scratch = Scratch::new("seq_refused");
+    let dir = scratch.path("slice");
+    ok(pg_to_dir(&source, &jobs(), &dir, 1), "export");
+    let target = TestDb::create_from_schema_of("transfer_seq_refused_target", &source);
+    // Rows and sequences the load would replace and move.
+    target.execute(
+        "INSERT INTO s_serial (v) VALUES ('t1'), ('t2');
+         INSERT INTO s_always (v) VALUES ('t1');
+         SELECT nextval(pg_get_serial_sequence('s_bigserial', 'id'));",
+    );
+    let last = read_manifest(&dir)
+        .tables
+        .last()
+        .expect("tables")
+        .name
+        .clone();
+    let role = dataslicer_dev::create_role("seq_refused");
+    let name = role.name();
+    target.execute(&format!(
+        "GRANT USAGE ON SCHEMA public TO {name};
+         GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA public TO {name};
+         GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {name};
+         REVOKE UPDATE ON SEQUENCE {seq} FROM {name};",
+        seq = target
+            .client()
+            .query_one("SELECT pg_get_serial_sequence($1, 'id')", &[&last])
+            .expect("the last table's sequence")
+            .get::<_, String>(0)
+    ));
+    let before = dataslicer_dev::pg_dump_data(target.url());
+    for if_exists in [IfExists::Truncate, IfExists::Merge] {
+        let mut client = postgres::Client::connect(&target.url_as(name), postgres::NoTls)
+            .expect("connect as the role");
+        let error = dataslicer::load(&dir, &mut client, if_exists)
+            .expect_err("the role may not move the last sequence");
+        assert!(
+            error.to_string().contains("sequence") && error.to_string().contains(&last),
+            "{error}"
+        );
+        drop(client);
+        let after = dataslicer_dev::pg_dump_data(target.url());
+        assert_eq!(
+            before, after,
+            "{if_exists:?}: the failed load changed the target"
+        );
+    }
+}

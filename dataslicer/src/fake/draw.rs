@@ -250,7 +250,7 @@ pub(super) fn draw<L: CityNameGenFn>(
                 second % 60
             ))
         }
-        FakeKind::Value(_) | FakeKind::With(_) => {
+        FakeKind::Value(_) | FakeKind::With(_) | FakeKind::Json(_) => {
             unreachable!("constants and `with` functions are handled by ColumnFaker::fake")
         }
     }

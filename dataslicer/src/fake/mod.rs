@@ -13,11 +13,31 @@
 //! the `fake` crate are only stable within one version, which is why it is
 //! pinned exactly.
 //!
+//! # What is read
+//!
+//! A faked column's value is not read: the query selects only whether it is
+//! NULL or empty (see [`ColumnRead`](crate::ColumnRead)), NULL and `''` (and
+//! a JSON column's `null`, `""`, `{}`, `[]`) are written as they were, and
+//! [`ColumnFaker::fake`] is called for the other rows only. Two kinds of
+//! fake read the original, the only exceptions: `consistent` (below) and
+//! `json(...)` (see [`json`]). Neither writes, shows or logs it: originals
+//! are normalised and hashed in memory, and no error message holds one.
+//!
+//! # Consistent
+//!
 //! A `consistent` column seeds from the run's seed, the kind's name and the
-//! *original* value instead of the key, so equal originals get equal fakes in
-//! every table and column of that kind (as long as the columns' length limits
-//! agree). Without the seed the mapping cannot be reversed; treat the seed as
-//! a secret when the originals are.
+//! *normalised* original instead of the key, so originals equal after
+//! normalisation get equal fakes in every table and column of that kind (as
+//! long as the columns' length limits agree; `consistent, unique` columns of
+//! one kind share their memory, so they agree whatever their limits).
+//! E-mail kinds are normalised trimmed and lowercase by default
+//! (`GARY.DAVIES@x.example ` and `gary.davies@x.example` are one person),
+//! other kinds not at all; `consistent(normalize = path)` names a
+//! `fn(&str) -> String` of the user's ([`normalize`] has a few). A `with`
+//! function can be consistent too: its generator is then seeded from the
+//! normalised original. With `unique`, different originals never share a
+//! fake (injective). Without the seed the mapping cannot be reversed; treat
+//! the seed as a secret when the originals are.
 //!
 //! # Lengths
 //!
@@ -35,14 +55,38 @@
 //!
 //! # Uniqueness
 //!
-//! A `unique` column remembers every value it returned. On a collision, text
-//! kinds get a numeric suffix drawn from the row's own generator (`Jane 482`,
-//! `jane.doe.482@gmail.com`, `https://www.doe-482.com`), shortened to stay
-//! within the limit; kinds that a suffix would break (phone numbers, postal
-//! codes, street addresses, IP addresses, UUIDs, dates) are drawn again. If no unused value can be
-//! found, [`ColumnFaker::fake`] fails with [`Error::Fake`] instead of
-//! returning a duplicate. A `consistent` and `unique` column gives one fake
-//! per distinct original and never gives two originals the same fake.
+//! A `unique` column's values are unique within the slice and across slices
+//! made with the same seed, so that `--if-exists merge` of a second slice
+//! into a database holding the first never clashes. Kinds that take a suffix
+//! (names, words, user names, e-mails, URLs, companies, prose) always carry a
+//! tag of the row's key: for an integer key, the key through a seed-keyed
+//! permutation of the numbers of its width, zero-padded (key 731 may give
+//! `Jane 093`, `jane.doe.093@gmail.com`, `https://www.doe-093.com`; `n`
+//! before a negative key's); two rows with different keys never share a value, in any run with
+//! the seed. For text and UUID keys, and for `consistent, unique` columns
+//! (keyed by the original), the tag is a ten-digit seed-keyed hash: two
+//! different keys (or originals) share a fake across runs only if their
+//! hashes and their drawn names both coincide. Where the tag does not fit
+//! the column's limit, the value is kept unique within the run by a suffix
+//! drawn from the row's generator, shortened to stay within the limit. Kinds
+//! that a suffix would break (phone numbers, postal codes, street addresses,
+//! IP addresses, UUIDs, dates) are drawn again on a collision within the run;
+//! across runs they are unique by chance only (a UUID's 122 random bits make
+//! a clash practically impossible; a phone number's digits do not). `with`
+//! functions are called again on a collision. The values already in a
+//! database a slice is merged into directly are avoided too
+//! ([`ColumnFaker::reserve`]). If no unused value can be found,
+//! [`ColumnFaker::fake`] fails with [`Error::Fake`] instead of returning a
+//! duplicate.
+//!
+//! # JSON columns
+//!
+//! On a `json`/`jsonb` column every fake is valid JSON: a named kind's value
+//! is a JSON string; a `value` constant or a `with` function's output is
+//! written as it is when it is a JSON document, else as a JSON string. NULL
+//! and JSON `null` (and `""`, `{}`, `[]`) are kept. To fake values inside the
+//! documents instead, `#[fake(json(email = email, your_name = name))]`: see
+//! [`json`].
 //!
 //! # Kinds
 //!
@@ -98,7 +142,7 @@ use sha2::{Digest, Sha256};
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::model::{Column, FakeFn, FakeKind, SqlType, TableName};
+use crate::model::{Column, FakeFn, FakeKind, NormalizeFn, SqlType, TableName};
 use crate::{Error, Result};
 
 /// Memory that several fakers of one run may share.
@@ -108,6 +152,8 @@ type Shared<T> = Rc<RefCell<T>>;
 mod locale;
 mod draw;
 mod input;
+pub mod json;
+pub mod normalize;
 #[cfg(test)]
 mod tests;
 mod text;
@@ -137,7 +183,7 @@ const LAST_DAY: i64 = 21_914;
 ///
 /// Create one per (table, faked column) per run and call [`fake`](Self::fake)
 /// once per row, rows in a deterministic order (a `unique` column's values
-/// depend on the values before them).
+/// depend on the values before them only on a clash).
 ///
 /// ```
 /// use dataslicer::fake::{ColumnFaker, Locale};
@@ -149,26 +195,39 @@ const LAST_DAY: i64 = 21_914;
 ///     nullable: false,
 ///     sql_type: SqlType::Text,
 ///     rust_type: "String",
-///     fake: Some(Fake { kind: FakeKind::Email, unique: true, consistent: false, max_length: None }),
+///     fake: Some(Fake {
+///         kind: FakeKind::Email,
+///         unique: true,
+///         consistent: false,
+///         normalize: None,
+///         max_length: None,
+///     }),
 /// };
 /// let table = TableName::new(None, "accounts_customer");
-/// let mut faker = ColumnFaker::new(7, Locale::En, table, &EMAIL, Some(20)).unwrap();
+/// let mut faker = ColumnFaker::new(7, Locale::En, table, &EMAIL, Some(24)).unwrap();
 /// let email = faker.fake("1", None, &[]).unwrap();
-/// assert!(email.contains('@') && email.chars().count() <= 20);
+/// assert!(email.contains('@') && email.chars().count() <= 24);
 /// ```
 pub struct ColumnFaker {
     seed: u64,
     locale: Locale,
     table: TableName,
-    column: &'static Column,
+    /// The column's name (for a key inside JSON documents, `column.key`).
+    column: String,
     kind: FakeKind,
+    tz: bool,
     consistent: bool,
+    normalize: NormalizeFn,
     max_chars: Option<usize>,
+    /// Whether the column is `json`/`jsonb`: values are written as JSON.
+    json_column: bool,
+    /// For a `json(...)` fake, one faker per named key.
+    json_keys: Vec<(&'static str, ColumnFaker)>,
     /// Every value returned so far, for a `unique` column; shared by the
     /// `consistent, unique` columns of one kind (see [`ColumnFaker::share`]).
     used: Option<Shared<HashSet<Box<str>>>>,
     /// The value given to each original, for a `consistent` and `unique`
-    /// column, keyed by a hash of the original; shared like `used`.
+    /// column, keyed by a hash of the normalised original; shared like `used`.
     by_original: Option<Shared<HashMap<[u8; 16], Box<str>>>>,
     /// The width of the numeric suffix tried first on a collision; grows when
     /// more than half the suffixes of this width are taken.
@@ -184,7 +243,7 @@ impl fmt::Debug for ColumnFaker {
         f.debug_struct("ColumnFaker")
             .field("locale", &self.locale)
             .field("table", &self.table.to_string())
-            .field("column", &self.column.name)
+            .field("column", &self.column)
             .field("kind", &self.kind.name())
             .field("unique", &self.used.is_some())
             .field("consistent", &self.consistent)
@@ -250,20 +309,94 @@ impl ColumnFaker {
                 "`unique` cannot hold for `value = \"{constant}\"`: every row gets the same constant"
             )));
         }
-        Ok(ColumnFaker {
+        let mut faker = ColumnFaker::build(
+            seed,
+            locale,
+            table,
+            column.name.to_owned(),
+            fake.kind,
+            tz,
+            fake.consistent,
+            fake.normalizer(),
+            max_chars,
+            fake.unique,
+        );
+        if let FakeKind::Json(keys) = fake.kind {
+            for key in keys {
+                let (FakeKind::Value(_) | FakeKind::With(_) | FakeKind::Json(_)) = key.kind else {
+                    // Values inside documents are derived from the original,
+                    // like a `consistent` column, so that an e-mail gets one
+                    // pseudonym in every document and column.
+                    let sub = ColumnFaker::build(
+                        seed,
+                        locale,
+                        table,
+                        format!("{}.{}", column.name, key.key),
+                        key.kind,
+                        false,
+                        true,
+                        key.kind.default_normalizer(),
+                        None,
+                        false,
+                    );
+                    faker.json_keys.push((key.key, sub));
+                    continue;
+                };
+                return Err(error(format!(
+                    "key `{}` of `json(...)` needs a named kind such as `email`, not `{}`",
+                    key.key,
+                    key.kind.name()
+                )));
+            }
+        }
+        Ok(faker)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn build(
+        seed: u64,
+        locale: Locale,
+        table: TableName,
+        column: String,
+        kind: FakeKind,
+        tz: bool,
+        consistent: bool,
+        normalize: NormalizeFn,
+        max_chars: Option<usize>,
+        unique: bool,
+    ) -> ColumnFaker {
+        ColumnFaker {
             seed,
             locale,
             table,
             column,
-            kind: fake.kind,
-            consistent: fake.consistent,
+            kind,
+            tz,
+            consistent,
+            normalize,
             max_chars,
-            used: fake.unique.then(Rc::default),
-            by_original: (fake.unique && fake.consistent).then(Rc::default),
+            json_column: false,
+            json_keys: Vec::new(),
+            used: unique.then(Rc::default),
+            by_original: (unique && consistent).then(Rc::default),
             suffix_digits: 2,
             suffix_tries: 0,
             suffix_clashes: 0,
-        })
+        }
+    }
+
+    /// Writes the values as JSON, for a `json`/`jsonb` column: a named
+    /// kind's fake becomes a JSON string; a `value` constant or a `with`
+    /// function's output is written as it is when it is a JSON document,
+    /// else as a JSON string.
+    pub fn json_column(mut self, json: bool) -> Self {
+        self.json_column = json;
+        self
+    }
+
+    /// Whether the column is `json`/`jsonb` (see [`ColumnFaker::json_column`]).
+    pub fn is_json_column(&self) -> bool {
+        self.json_column
     }
 
     /// Whether the column is `unique`.
@@ -281,12 +414,20 @@ impl ColumnFaker {
     }
 
     /// Whether this column's fakes must agree with `other`'s: both
-    /// `consistent` and `unique`, of one kind, limit and locale.
+    /// `consistent` and `unique`, of one kind, normaliser, limit and locale.
     pub fn agrees_with(&self, other: &ColumnFaker) -> bool {
         self.by_original.is_some()
             && other.by_original.is_some()
-            && self.kind.name() == other.kind.name()
+            && self.same_mapping(other)
             && self.max_chars == other.max_chars
+    }
+
+    fn same_mapping(&self, other: &ColumnFaker) -> bool {
+        self.kind.name() == other.kind.name()
+            && !matches!(self.kind, FakeKind::With(_) | FakeKind::Value(_))
+            && self.consistent
+            && other.consistent
+            && std::ptr::fn_addr_eq(self.normalize, other.normalize)
             && self.locale == other.locale
             && self.seed == other.seed
     }
@@ -295,10 +436,22 @@ impl ColumnFaker {
     /// original, so that with `consistent, unique` an original gets the same
     /// fake in both, and no two originals share one, whichever table meets
     /// them first. Does nothing unless [`ColumnFaker::agrees_with`].
+    ///
+    /// The fakers of keys inside JSON documents (which have no length limit)
+    /// join a `consistent, unique` column of their kind, normaliser and
+    /// locale whatever its limit, and take its limit, so that an e-mail
+    /// inside a document gets the pseudonym it gets in the column.
     pub fn share(&mut self, other: &ColumnFaker) {
         if self.agrees_with(other) {
             self.used.clone_from(&other.used);
             self.by_original.clone_from(&other.by_original);
+        }
+        for (_, sub) in &mut self.json_keys {
+            if sub.by_original.is_none() && other.by_original.is_some() && sub.same_mapping(other) {
+                sub.used.clone_from(&other.used);
+                sub.by_original.clone_from(&other.by_original);
+                sub.max_chars = other.max_chars;
+            }
         }
     }
 
@@ -306,37 +459,41 @@ impl ColumnFaker {
     /// caller does the CSV quoting).
     ///
     /// `key` is the row's primary key as text. `original` is the original
-    /// value, required for `consistent` columns and ignored otherwise (NULL
-    /// rows are the caller's: this is never called for them). `row` holds the
-    /// row's other output columns, for `with` functions.
+    /// value, required for `consistent` and `json(...)` columns and ignored
+    /// otherwise (NULL and empty rows are the caller's: this is never called
+    /// for them). `row` holds the row's other output columns, for `with`
+    /// functions.
     ///
     /// Fails with [`Error::Fake`] when a `with` function returns more
     /// characters than the limit, when a `unique` column finds no unused
-    /// value, or when a `consistent` column gets no original.
+    /// value, when a `consistent` column gets no original, or when a
+    /// `json(...)` column holds a document that is not JSON. No error holds
+    /// an original value.
     pub fn fake(
         &mut self,
         key: &str,
         original: Option<&str>,
         row: &[(&str, Option<&str>)],
     ) -> Result<String> {
-        if let FakeKind::Value(constant) = self.kind {
-            return Ok(constant.to_owned());
+        match self.kind {
+            FakeKind::Value(constant) => return Ok(self.output(constant.to_owned(), true)),
+            FakeKind::Json(_) => {
+                let document = self.original(key, original)?;
+                return self.fake_json(key, document);
+            }
+            _ => {}
         }
-        let (mut rng, fingerprint) = if self.consistent {
-            let original = original.ok_or_else(|| {
-                self.error(format!(
-                    "the column is `consistent` but the row with key {key} came without its original value"
-                ))
-            })?;
+        let (mut rng, fingerprint, tag) = if self.consistent {
+            let original = (self.normalize)(self.original(key, original)?);
             // Only a `unique` column remembers originals (by their hash).
             let fingerprint = self
                 .by_original
                 .as_ref()
-                .map(|_| fingerprint(self.seed, original));
+                .map(|_| fingerprint(self.seed, &original));
             if let (Some(by_original), Some(fingerprint)) = (&self.by_original, &fingerprint)
                 && let Some(value) = by_original.borrow().get(fingerprint)
             {
-                return Ok(value.to_string());
+                return Ok(self.output(value.to_string(), false));
             }
             let rng = seeded(
                 self.seed,
@@ -346,7 +503,8 @@ impl ColumnFaker {
                     original.as_bytes(),
                 ],
             );
-            (rng, fingerprint)
+            let tag = self.is_unique().then(|| hash_tag(self.seed, &original));
+            (rng, fingerprint, tag)
         } else {
             let rng = seeded(
                 self.seed,
@@ -354,15 +512,16 @@ impl ColumnFaker {
                     b"row",
                     self.table.schema.unwrap_or("").as_bytes(),
                     self.table.name.as_bytes(),
-                    self.column.name.as_bytes(),
+                    self.column.as_bytes(),
                     key.as_bytes(),
                 ],
             );
-            (rng, None)
+            let tag = self.is_unique().then(|| self.key_tag(key));
+            (rng, None, tag)
         };
         let value = match self.kind {
             FakeKind::With(function) => self.fake_with(function, &mut rng, key, row)?,
-            _ => self.fake_builtin(&mut rng, key)?,
+            _ => self.fake_builtin(&mut rng, key, tag.as_deref())?,
         };
         if let Some(used) = &self.used {
             used.borrow_mut().insert(value.as_str().into());
@@ -372,7 +531,77 @@ impl ColumnFaker {
                 .borrow_mut()
                 .insert(fingerprint, value.as_str().into());
         }
-        Ok(value)
+        let user_made = matches!(self.kind, FakeKind::With(_));
+        Ok(self.output(value, user_made))
+    }
+
+    fn original<'o>(&self, key: &str, original: Option<&'o str>) -> Result<&'o str> {
+        original.ok_or_else(|| {
+            self.error(format!(
+                "the fake needs the original value, but the row with key {key} came without it"
+            ))
+        })
+    }
+
+    /// The value as the column takes it: as it is, or for a JSON column as
+    /// JSON (`user_made` values that are JSON documents as they are).
+    fn output(&self, value: String, user_made: bool) -> String {
+        if !self.json_column
+            || (user_made && serde_json::from_str::<serde::de::IgnoredAny>(&value).is_ok())
+        {
+            return value;
+        }
+        serde_json::Value::String(value).to_string()
+    }
+
+    /// A document with the string values under the named keys faked.
+    fn fake_json(&mut self, key: &str, document: &str) -> Result<String> {
+        let table = self.table;
+        let column = self.column.clone();
+        let fakers = &mut self.json_keys;
+        json::rewrite(document, &mut |name, value| {
+            let Some((_, faker)) = fakers.iter_mut().find(|(k, _)| *k == name) else {
+                return Ok(None);
+            };
+            faker.fake(key, Some(value), &[]).map(Some)
+        })
+        .map_err(|e| match e {
+            json::Failure::Fake(e) => e,
+            json::Failure::Syntax(at) => Error::Fake {
+                table: table.to_string(),
+                column,
+                message: format!(
+                    "the row with key {key} holds no valid JSON document (at byte {at}), \
+                     so its keys cannot be faked"
+                ),
+            },
+        })
+    }
+
+    /// A tag of the row's key that no other key gets, for `unique` fakes
+    /// that stay unique across runs: for an integer key, the key through a
+    /// seed-keyed permutation of the numbers of its width (zero-padded,
+    /// `n` before a negative one's); for another key, a seed-keyed hash.
+    fn key_tag(&self, key: &str) -> String {
+        let round_keys = digest(
+            self.seed,
+            &[
+                b"tag",
+                self.table.schema.unwrap_or("").as_bytes(),
+                self.table.name.as_bytes(),
+                self.column.as_bytes(),
+            ],
+        );
+        match key.parse::<i64>() {
+            Ok(number) if number.to_string() == key => {
+                let magnitude = number.unsigned_abs();
+                let width = magnitude.to_string().len() as u32;
+                let permuted = permute(magnitude, width, &round_keys);
+                let sign = if number < 0 { "n" } else { "" };
+                format!("{sign}{permuted:0width$}", width = width as usize)
+            }
+            _ => hash_tag(self.seed, key),
+        }
     }
 
     /// A value from the user's function, checked against the limit and, for
@@ -407,13 +636,30 @@ impl ColumnFaker {
     }
 
     /// A value of a built-in kind, within the limit and, for a `unique`
-    /// column, unused.
-    fn fake_builtin(&mut self, rng: &mut ChaCha8Rng, key: &str) -> Result<String> {
+    /// column, unused. With a `tag` (a `unique` column), kinds that take a
+    /// suffix carry the tag as their suffix, so that rows with different
+    /// keys (or originals) never share a value, in this run or another with
+    /// the same seed; where the tag does not fit, a suffix drawn in this
+    /// run keeps the value unique within the run.
+    fn fake_builtin(
+        &mut self,
+        rng: &mut ChaCha8Rng,
+        key: &str,
+        tag: Option<&str>,
+    ) -> Result<String> {
         let max = self.max_chars.unwrap_or(usize::MAX);
-        let tz = self.column.sql_type == SqlType::TimestampTz;
+        let tz = self.tz;
         for _ in 0..MAX_DRAWS {
             let draw =
                 with_locale_data!(self.locale, l => draw(l, self.kind, self.locale, tz, rng));
+            if let (Some(tag), true) = (tag, draw.takes_suffix())
+                && let Some(value) = draw.render(max, Some(tag))
+            {
+                if self.is_unused(&value) {
+                    return Ok(value);
+                }
+                continue;
+            }
             let Some(value) = draw.render(max, None) else {
                 continue;
             };
@@ -493,9 +739,14 @@ impl ColumnFaker {
     fn error(&self, message: String) -> Error {
         Error::Fake {
             table: self.table.to_string(),
-            column: self.column.name.to_owned(),
+            column: self.column.clone(),
             message,
         }
+    }
+
+    /// This faker and those of the keys inside its JSON documents.
+    pub fn members(&self) -> impl Iterator<Item = &ColumnFaker> {
+        std::iter::once(self).chain(self.json_keys.iter().map(|(_, f)| f))
     }
 }
 
@@ -514,7 +765,7 @@ fn minimum(kind: FakeKind, tz: bool) -> (usize, &'static str) {
         FakeKind::DateTime if tz => (22, "2024-01-31 12:00:00+00"),
         FakeKind::DateTime => (19, "2024-01-31 12:00:00"),
         FakeKind::Value(constant) => (char_len(constant), constant),
-        FakeKind::With(_) => (0, ""),
+        FakeKind::With(_) | FakeKind::Json(_) => (0, ""),
         FakeKind::FirstName
         | FakeKind::LastName
         | FakeKind::Name
@@ -544,6 +795,46 @@ fn digest(seed: u64, parts: &[&[u8]]) -> [u8; 32] {
         hasher.update(part);
     }
     hasher.finalize().into()
+}
+
+/// A keyed permutation of the numbers of `width` decimal digits (below
+/// `10^width`): a four-round Feistel network on the smallest even number of
+/// bits that holds them, walked until the result is in range.
+fn permute(n: u64, width: u32, keys: &[u8; 32]) -> u64 {
+    let domain = 10u128.pow(width);
+    let mut bits = 128 - (domain - 1).leading_zeros();
+    bits += bits % 2;
+    let half = bits / 2;
+    let mask = (1u128 << half) - 1;
+    let round = |r: usize, x: u128| -> u128 {
+        let mut key = [0u8; 8];
+        key.copy_from_slice(&keys[r * 8..r * 8 + 8]);
+        let mut z = (x as u64) ^ u64::from_le_bytes(key);
+        // splitmix64's finaliser.
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        u128::from(z ^ (z >> 31)) & mask
+    };
+    let mut x = u128::from(n);
+    loop {
+        let (mut left, mut right) = (x >> half, x & mask);
+        for r in 0..4 {
+            (left, right) = (right, left ^ round(r, right));
+        }
+        x = (left << half) | right;
+        if x < domain {
+            return x as u64;
+        }
+    }
+}
+
+/// A ten-digit seed-keyed hash of `text`, for the tag of a text key or an
+/// original.
+fn hash_tag(seed: u64, text: &str) -> String {
+    let digest = digest(seed, &[b"tag", text.as_bytes()]);
+    let mut n = [0u8; 8];
+    n.copy_from_slice(&digest[..8]);
+    format!("{:010}", u64::from_le_bytes(n) % 10_000_000_000)
 }
 
 /// A hash of an original value, to remember its fake without holding it.

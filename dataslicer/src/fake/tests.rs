@@ -46,6 +46,7 @@ fn column_of(
             kind,
             unique,
             consistent,
+            normalize: None,
             max_length: None,
         }),
     }))
@@ -635,4 +636,121 @@ fn the_docs_show_what_the_generators_produce() {
         "update the table in the module docs:\n{}",
         doc_table().join("\n")
     );
+}
+
+#[test]
+fn the_key_permutation_is_a_bijection_of_each_width() {
+    let keys = digest(5, &[b"perm"]);
+    for width in 1..=4u32 {
+        let size = 10u64.pow(width);
+        let mut seen = vec![false; size as usize];
+        for n in 0..size {
+            let p = permute(n, width, &keys);
+            assert!(p < size, "{n} -> {p} leaves width {width}");
+            assert!(!seen[p as usize], "{p} twice in width {width}");
+            seen[p as usize] = true;
+        }
+    }
+    // The widest keys stay in range too.
+    assert!(permute(u64::MAX / 2, 19, &keys) < 10u64.pow(19));
+}
+
+#[test]
+fn unique_fakes_of_two_runs_with_one_seed_never_share_a_value_between_keys() {
+    let email = column_of("email", FakeKind::Email, SqlType::Text, true, false);
+    let name = column_of("name", FakeKind::FirstName, SqlType::Text, true, false);
+    for column in [email, name] {
+        // Two runs over overlapping key ranges: each key's value is the same
+        // in both, and no two keys share one.
+        let mut by_value: HashMap<String, u32> = HashMap::new();
+        for keys in [1..=3000u32, 2001..=6000] {
+            let mut faker = ColumnFaker::new(3, Locale::En, TABLE, column, Some(40)).unwrap();
+            for key in keys {
+                let value = faker.fake(&key.to_string(), None, &[]).unwrap();
+                let owner = *by_value.entry(value.clone()).or_insert(key);
+                assert_eq!(owner, key, "{value} for keys {owner} and {key}");
+            }
+        }
+        assert_eq!(by_value.len(), 6000);
+    }
+}
+
+#[test]
+fn consistent_fakes_follow_the_normalised_original() {
+    let email = column_of("email", FakeKind::Email, SqlType::Text, true, true);
+    let mut faker = ColumnFaker::new(3, Locale::En, TABLE, email, None).unwrap();
+    let a = faker
+        .fake("1", Some("Gary.Davies@Example.com "), &[])
+        .unwrap();
+    let b = faker
+        .fake("2", Some("gary.davies@example.com"), &[])
+        .unwrap();
+    let c = faker
+        .fake("3", Some("gary.davis@example.com"), &[])
+        .unwrap();
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+    // Another run with the seed, meeting them in another order.
+    let mut again = ColumnFaker::new(3, Locale::En, TABLE, email, None).unwrap();
+    assert_eq!(
+        again
+            .fake("9", Some("gary.davis@example.com"), &[])
+            .unwrap(),
+        c
+    );
+    assert_eq!(
+        again
+            .fake("8", Some("GARY.DAVIES@EXAMPLE.COM"), &[])
+            .unwrap(),
+        a
+    );
+}
+
+#[test]
+fn fakes_on_a_json_column_are_json() {
+    let name = column_of("data", FakeKind::Name, SqlType::Json, false, false);
+    let mut faker = ColumnFaker::new(3, Locale::En, TABLE, name, None)
+        .unwrap()
+        .json_column(true);
+    let value = faker.fake("1", None, &[]).unwrap();
+    let parsed: serde_json::Value = serde_json::from_str(&value).unwrap();
+    assert!(parsed.as_str().is_some_and(|s| !s.is_empty()), "{value}");
+    let constant = column_of(
+        "data",
+        FakeKind::Value("{\"a\": 1}"),
+        SqlType::Json,
+        false,
+        false,
+    );
+    let mut faker = ColumnFaker::new(3, Locale::En, TABLE, constant, None)
+        .unwrap()
+        .json_column(true);
+    assert_eq!(faker.fake("1", None, &[]).unwrap(), "{\"a\": 1}");
+    let text = column_of(
+        "data",
+        FakeKind::Value("redacted"),
+        SqlType::Json,
+        false,
+        false,
+    );
+    let mut faker = ColumnFaker::new(3, Locale::En, TABLE, text, None)
+        .unwrap()
+        .json_column(true);
+    assert_eq!(faker.fake("1", None, &[]).unwrap(), "\"redacted\"");
+}
+
+#[test]
+fn a_json_document_that_is_not_json_is_an_error_without_its_text() {
+    static KEYS: &[crate::model::JsonKey] = &[crate::model::JsonKey {
+        key: "email",
+        kind: FakeKind::Email,
+    }];
+    let column = column_of("data", FakeKind::Json(KEYS), SqlType::Json, false, false);
+    let mut faker = ColumnFaker::new(3, Locale::En, TABLE, column, None).unwrap();
+    let error = faker
+        .fake("7", Some("{\"email\": \"secret@x.example\""), &[])
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("data") && error.contains("key 7"), "{error}");
+    assert!(!error.contains("secret"), "{error}");
 }

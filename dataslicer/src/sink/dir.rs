@@ -1,12 +1,20 @@
 //! A slice directory: one `<table>.csv` per table and `manifest.json`.
 //!
-//! Everything is written under a temporary name beside the destination and
-//! renamed into place only when complete: an interrupted run never leaves a
-//! directory that looks like a slice.
+//! Everything is written under a temporary name beside the destination
+//! (`.NAME.tmp-RUN`) and renamed into place only when complete: an
+//! interrupted run never leaves a directory that looks like a slice.
+//!
+//! Replacing an existing slice takes two renames: the old slice to
+//! `.NAME.old-RUN`, then the new one into place; the old one is deleted
+//! only after that. A run killed between the two renames leaves no slice at
+//! `NAME`, but both complete slices beside it: the next run at `NAME` (an
+//! export, or a read of it) finds those leftovers and puts the new slice in
+//! place (or the old one, should the new one be incomplete) before it does
+//! anything else. Leftovers of runs still alive are never touched.
 
 use crate::error::{Error, Result};
 use crate::manifest::{self, Manifest, ManifestTable};
-use crate::record::RecordCounter;
+use crate::record::{RecordCounter, Utf8Check};
 use crate::sink::{Sink, TableWriter};
 use sha2::{Digest, Sha256};
 use std::fs::{self, File};
@@ -28,6 +36,7 @@ impl DirSink {
     /// anything else is refused before any work is done.
     pub fn create(dest: impl AsRef<Path>) -> Result<DirSink> {
         let dest = dest.as_ref().to_path_buf();
+        recover(&dest)?;
         if dest.exists() {
             let is_empty = fs::read_dir(&dest)
                 .map_err(|e| Error::io(&dest, e))?
@@ -52,7 +61,6 @@ impl DirSink {
             _ => PathBuf::from("."),
         };
         fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
-        remove_stale(&parent, &name);
         // Unique per process and per sink, so that runs in parallel never
         // share a temporary directory.
         static NEXT: AtomicU64 = AtomicU64::new(0);
@@ -78,7 +86,10 @@ impl DirSink {
             out: BufWriter::with_capacity(1 << 16, handle),
             hash: Sha256::new(),
             counter: RecordCounter::default(),
+            utf8: Utf8Check::default(),
             header_done: false,
+            table: file.trim_end_matches(".csv").to_string(),
+            columns: Vec::new(),
             path,
         })
     }
@@ -93,16 +104,23 @@ impl DirSink {
             .map_err(|e| Error::io(&path, e))?;
         file.sync_all().map_err(|e| Error::io(&path, e))?;
         drop(file);
+        crate::interrupt::check()?;
+        sync_dir(&self.tmp)?;
+        let parent = parent_of(&self.dest);
         if self.dest.exists() {
             let old = &self.old;
             if old.exists() {
                 fs::remove_dir_all(old).map_err(|e| Error::io(old, e))?;
             }
             fs::rename(&self.dest, old).map_err(|e| Error::io(&self.dest, e))?;
+            crate::interrupt::pause_point("renamed-old");
             fs::rename(&self.tmp, &self.dest).map_err(|e| Error::io(&self.dest, e))?;
+            sync_dir(&parent)?;
+            crate::interrupt::pause_point("renamed-new");
             fs::remove_dir_all(old).map_err(|e| Error::io(old, e))?;
         } else {
             fs::rename(&self.tmp, &self.dest).map_err(|e| Error::io(&self.dest, e))?;
+            sync_dir(&parent)?;
         }
         Ok(())
     }
@@ -118,7 +136,9 @@ impl Sink for DirSink {
     }
 
     fn table<'s>(&'s mut self, table: &ManifestTable) -> Result<Box<dyn TableWriter + 's>> {
+        crate::interrupt::pause_point("table");
         let mut file = DirSink::table(self, &table.file)?;
+        file.table = table.table.clone();
         file.header(&table.columns)?;
         Ok(Box::new(file))
     }
@@ -146,31 +166,96 @@ impl TableWriter for TableFile {
     }
 }
 
-/// Removes what earlier runs killed mid-write left beside `dest`
-/// (`.name.tmp-PID-N`, `.name.old-PID-N` of processes that are gone). Only where
-/// `/proc` tells which processes live; elsewhere they are left alone.
-fn remove_stale(parent: &Path, name: &str) {
-    if !Path::new("/proc/self").exists() {
-        return;
+fn parent_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
     }
-    let Ok(entries) = fs::read_dir(parent) else {
-        return;
+}
+
+/// Makes a directory's entries (renames, new files) durable.
+fn sync_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| Error::io(dir, e))?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+/// A leftover beside a slice: `.NAME.tmp-PID-N` or `.NAME.old-PID-N`.
+struct Leftover {
+    path: PathBuf,
+    old: bool,
+    run: String,
+}
+
+/// Puts right what runs killed at `dest` left beside it (`/proc` tells
+/// which runs are gone; elsewhere nothing is touched): when `dest` is
+/// missing and a replacement was interrupted, the new slice (complete once
+/// its manifest is written) or else the old one is renamed into place; then
+/// every other leftover of a finished run is removed.
+pub(crate) fn recover(dest: &Path) -> Result<()> {
+    if !Path::new("/proc/self").exists() {
+        return Ok(());
+    }
+    let Some(name) = dest.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return Ok(());
     };
+    let parent = parent_of(dest);
+    let Ok(entries) = fs::read_dir(&parent) else {
+        return Ok(());
+    };
+    let mut leftovers = Vec::new();
     for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let file_name = file_name.to_string_lossy();
-        let pid = [".tmp-", ".old-"].iter().find_map(|infix| {
-            file_name
-                .strip_prefix(&format!(".{name}{infix}"))
-                .and_then(|run| run.split('-').next()?.parse::<u32>().ok())
-        });
-        if let Some(pid) = pid
-            && pid != std::process::id()
-            && !Path::new(&format!("/proc/{pid}")).exists()
-        {
-            let _ = fs::remove_dir_all(entry.path());
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        for (infix, old) in [(".tmp-", false), (".old-", true)] {
+            let Some(run) = file_name.strip_prefix(&format!(".{name}{infix}")) else {
+                continue;
+            };
+            let Some(pid) = run.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+                continue;
+            };
+            if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+                leftovers.push(Leftover {
+                    path: entry.path(),
+                    old,
+                    run: run.to_string(),
+                });
+            }
         }
     }
+    if leftovers.is_empty() {
+        return Ok(());
+    }
+    if !dest.exists() {
+        let complete = |l: &&Leftover| l.path.join(manifest::FILE_NAME).is_file();
+        // The new slice of an interrupted replacement, else its old one,
+        // else the complete new slice of a first export killed before its
+        // rename.
+        let interrupted: Vec<&Leftover> = leftovers.iter().filter(|l| l.old).collect();
+        let restore = interrupted
+            .iter()
+            .find_map(|old| {
+                leftovers
+                    .iter()
+                    .find(|l| !l.old && l.run == old.run)
+                    .filter(complete)
+            })
+            .or_else(|| interrupted.iter().copied().find(complete))
+            .or_else(|| leftovers.iter().filter(|l| !l.old).find(complete));
+        if let Some(restore) = restore {
+            fs::rename(&restore.path, dest).map_err(|e| Error::io(dest, e))?;
+            sync_dir(&parent)?;
+        }
+    }
+    for leftover in &leftovers {
+        if leftover.path.exists() {
+            fs::remove_dir_all(&leftover.path).map_err(|e| Error::io(&leftover.path, e))?;
+        }
+    }
+    Ok(())
 }
 
 /// One table's CSV file being written; counts its rows and hashes its bytes.
@@ -179,7 +264,10 @@ pub struct TableFile {
     out: BufWriter<File>,
     hash: Sha256,
     counter: RecordCounter,
+    utf8: Utf8Check,
     header_done: bool,
+    table: String,
+    columns: Vec<String>,
     path: PathBuf,
 }
 
@@ -187,15 +275,36 @@ impl TableFile {
     /// Writes the header row.
     pub fn header<S: AsRef<str>>(&mut self, columns: &[S]) -> Result<()> {
         self.write_raw(&crate::record::header_line(columns))?;
+        self.columns = columns.iter().map(|c| c.as_ref().to_string()).collect();
         self.header_done = true;
         Ok(())
     }
 
-    /// Appends CSV bytes (whole or partial records).
+    /// Appends CSV bytes (whole or partial records), which must be UTF-8:
+    /// anything else (a `SQL_ASCII` database's bytes) is an error naming the
+    /// line and the column.
     pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
         debug_assert!(self.header_done);
+        crate::interrupt::check()?;
+        let start = self.utf8.offset();
+        if let Err(at) = self.utf8.feed(bytes) {
+            return Err(self.not_utf8(&bytes[..(at - start) as usize]));
+        }
         self.counter.feed(bytes);
         self.write_raw(bytes)
+    }
+
+    fn not_utf8(&self, before: &[u8]) -> Error {
+        let mut at = self.counter.clone();
+        at.feed(before);
+        Error::Row {
+            table: self.table.clone(),
+            line: at.line_of(at.records + 1, 2),
+            column: self.columns.get(at.field()).cloned().unwrap_or_default(),
+            message: "the value is not UTF-8 text (is the source database SQL_ASCII?); \
+                      slices are UTF-8"
+                .into(),
+        }
     }
 
     fn write_raw(&mut self, bytes: &[u8]) -> Result<()> {
@@ -207,6 +316,9 @@ impl TableFile {
 
     /// Flushes the file; returns its row count and SHA-256.
     pub fn finish(mut self) -> Result<(u64, String)> {
+        if self.utf8.finish().is_err() {
+            return Err(self.not_utf8(&[]));
+        }
         self.out.flush().map_err(|e| Error::io(&self.path, e))?;
         let file = self
             .out
@@ -215,6 +327,6 @@ impl TableFile {
         file.sync_all().map_err(|e| Error::io(&self.path, e))?;
         let digest = self.hash.finalize();
         let hex = crate::record::hex(&digest);
-        Ok((self.counter.records, hex))
+        Ok((self.counter.total(), hex))
     }
 }

@@ -12,7 +12,7 @@ use crate::job::Filter;
 use crate::keys::{Key, KeySet, Selection};
 use crate::manifest::{self, Manifest, ManifestTable};
 use crate::model::{ColumnRead, GenericRelation, KeyKind, Model};
-use crate::record::{RecordCounter, RecordReader};
+use crate::record::{RecordCounter, RecordReader, Utf8Check};
 use crate::schema::Checked;
 use crate::source::{ContentType, Found, KeyQuery, Source};
 use sha2::{Digest, Sha256};
@@ -31,9 +31,12 @@ pub struct DirSource {
 }
 
 impl DirSource {
-    /// Opens `path` and checks it against its manifest.
+    /// Opens `path` and checks it against its manifest. Leftovers of an
+    /// export killed while it replaced this slice are put right first (see
+    /// [`crate::sink::dir`]).
     pub fn open(path: impl AsRef<Path>) -> Result<DirSource> {
         let path = path.as_ref().to_path_buf();
+        crate::sink::dir::recover(&path)?;
         let manifest = read_manifest(&path)?;
         for table in &manifest.tables {
             verify_file(&path, table)?;
@@ -168,7 +171,7 @@ impl Source for DirSource {
             .iter()
             .map(|c| table.max_lengths.get(c.name).copied())
             .collect();
-        Ok(Checked { max_chars })
+        Ok(Checked::of_model(model, max_chars))
     }
 
     fn key_range(&mut self, _model: &'static Model) -> Result<Option<(i64, i64)>> {
@@ -362,6 +365,17 @@ impl Source for DirSource {
                 match read {
                     ColumnRead::Value => chunk.extend_from_slice(field.raw),
                     ColumnRead::IsNull => chunk.push(if field.is_null() { b't' } else { b'f' }),
+                    ColumnRead::IsEmpty => match field.value() {
+                        None => {}
+                        Some(v) => chunk.push(if v.is_empty() { b't' } else { b'f' }),
+                    },
+                    ColumnRead::JsonEmpty => match field.value() {
+                        None => {}
+                        Some(v) => match crate::fake::json::empty_document(&v) {
+                            Some(empty) => crate::record::write_value(&mut chunk, empty, false),
+                            None => chunk.push(b'v'),
+                        },
+                    },
                     ColumnRead::Deferred => unreachable!("left out of the layout"),
                 }
             }
@@ -451,14 +465,28 @@ fn verify_file(dir: &Path, table: &ManifestTable) -> Result<()> {
     })?;
     let mut hash = Sha256::new();
     let mut counter = RecordCounter::default();
+    let mut utf8 = Utf8Check::default();
+    // Reported after the SHA-256 and the row count: a damaged file is
+    // first of all not the file the manifest describes.
+    let mut utf8_error = None;
     let mut buf = vec![0u8; 1 << 16];
     loop {
         let n = file.read(&mut buf).map_err(|e| Error::io(&path, e))?;
         if n == 0 {
             break;
         }
-        hash.update(&buf[..n]);
-        counter.feed(&buf[..n]);
+        let chunk = &buf[..n];
+        if utf8_error.is_none() {
+            let start = utf8.offset();
+            if let Err(at) = utf8.feed(chunk) {
+                utf8_error = Some(not_utf8(table, &counter, &chunk[..(at - start) as usize]));
+            }
+        }
+        hash.update(chunk);
+        counter.feed(chunk);
+    }
+    if utf8_error.is_none() && utf8.finish().is_err() {
+        utf8_error = Some(not_utf8(table, &counter, &[]));
     }
     let digest = crate::record::hex(&hash.finalize());
     if digest != table.sha256 {
@@ -467,14 +495,23 @@ fn verify_file(dir: &Path, table: &ManifestTable) -> Result<()> {
             table.table, table.file, table.sha256
         )));
     }
-    if counter.records != table.rows + 1 {
+    if counter.total() != table.rows + 1 {
         return Err(bad(format!(
             "table {}: {} holds {} rows, the manifest says {}",
             table.table,
             table.file,
-            counter.records.saturating_sub(1),
+            counter.total().saturating_sub(1),
             table.rows
         )));
+    }
+    if counter.in_quotes() {
+        return Err(bad(format!(
+            "table {}: {} ends inside a quoted field: the file is cut short",
+            table.table, table.file
+        )));
+    }
+    if let Some(error) = utf8_error {
+        return Err(error);
     }
     let mut records = RecordReader::new(
         BufReader::new(File::open(&path).map_err(|e| Error::io(&path, e))?),
@@ -497,6 +534,24 @@ fn verify_file(dir: &Path, table: &ManifestTable) -> Result<()> {
     Ok(())
 }
 
+/// The error for bytes that are not UTF-8 in a table's file: `counter` has
+/// seen the file up to the current chunk, `before` is the chunk up to the
+/// bad byte. Names the line and the column.
+fn not_utf8(table: &ManifestTable, counter: &RecordCounter, before: &[u8]) -> Error {
+    let mut at = counter.clone();
+    at.feed(before);
+    let line = at.line_of(at.records + 1, 1);
+    Error::Row {
+        table: table.table.clone(),
+        line,
+        column: table.columns.get(at.field()).cloned().unwrap_or_default(),
+        message: format!(
+            "{} holds bytes that are not UTF-8; slices are UTF-8 text",
+            table.file
+        ),
+    }
+}
+
 /// Calls `f` for every data record of a table's file (after the header).
 fn scan(
     dir: &Path,
@@ -507,12 +562,17 @@ fn scan(
     let file = File::open(&path).map_err(|e| Error::io(&path, e))?;
     let mut records = RecordReader::new(BufReader::with_capacity(1 << 16, file), 1);
     let mut first = true;
+    let mut n = 0u64;
     loop {
+        if n.is_multiple_of(4096) {
+            crate::interrupt::check()?;
+        }
+        n += 1;
         let more = records.next_record().map_err(|e| Error::Row {
             table: table.table.clone(),
             line: records.line(),
             column: String::new(),
-            message: e.to_string(),
+            message: crate::error::io_message(&e),
         })?;
         if !more {
             return Ok(());

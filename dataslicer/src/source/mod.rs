@@ -145,9 +145,10 @@ pub trait Source {
     fn content_types(&mut self, model: &'static Model) -> Result<Vec<ContentType>>;
 
     /// Streams the selected rows in key order as PostgreSQL CSV, one field
-    /// per item of `model.select_list` (a faked nullable column as `t` or
-    /// `f` for whether it is NULL; a faked NOT NULL column not at all). `f`
-    /// is called once per chunk; every chunk holds whole records.
+    /// per column not [`Deferred`](crate::ColumnRead::Deferred), each read as
+    /// the [`Checked::reads`] of the source's `check` say (see
+    /// [`ColumnRead`](crate::ColumnRead)). `f` is called once per chunk;
+    /// every chunk holds whole records.
     fn rows(
         &mut self,
         model: &'static Model,

@@ -9,39 +9,8 @@ use crate::schema::{self, Checked};
 use crate::source::{ContentType, Found, KeyQuery, Source};
 use crate::sql;
 use postgres::types::ToSql;
-use postgres::{Client, IsolationLevel, NoTls, Transaction};
+use postgres::{Client, IsolationLevel, Transaction};
 use std::io::Read;
-
-/// Connects to `url` (`postgres://user@host:port/db` or a key=value string).
-pub fn connect(url: &str) -> Result<Client> {
-    Client::connect(url, NoTls).map_err(|source| Error::Connect {
-        url: redact(url),
-        source,
-    })
-}
-
-/// The URL without its password.
-pub fn redact(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
-        // key=value form: drop any password=... pair.
-        return url
-            .split_whitespace()
-            .filter(|part| !part.starts_with("password="))
-            .collect::<Vec<_>>()
-            .join(" ");
-    };
-    let rest = &url[scheme_end + 3..];
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    match authority.rfind('@') {
-        Some(at) => {
-            let user_info = &authority[..at];
-            let user = user_info.split(':').next().unwrap_or("");
-            format!("{}{user}@{}", &url[..scheme_end + 3], &rest[at + 1..])
-        }
-        None => url.to_string(),
-    }
-}
 
 /// A column as the live database describes it.
 #[derive(Debug, Clone)]
@@ -60,6 +29,8 @@ pub struct LiveColumn {
     pub has_default: bool,
     /// Whether it is a generated column (which COPY cannot write).
     pub generated: bool,
+    /// Whether the session's role may SELECT it.
+    pub readable: bool,
 }
 
 /// A table as the live database describes it.
@@ -91,6 +62,12 @@ pub struct Referencing {
 pub struct PgSource<'a> {
     tx: Option<Transaction<'a>>,
     description: String,
+    /// How each checked table's columns are read (see [`Checked::reads`]).
+    /// Keyed by table, Rust name and module: two models may mirror one table.
+    reads: std::collections::HashMap<
+        (TableName, &'static str, &'static str),
+        Vec<crate::model::ColumnRead>,
+    >,
 }
 
 impl<'a> PgSource<'a> {
@@ -106,6 +83,7 @@ impl<'a> PgSource<'a> {
         Ok(PgSource {
             tx: Some(tx),
             description,
+            reads: Default::default(),
         })
     }
 
@@ -124,7 +102,8 @@ impl<'a> PgSource<'a> {
                 "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), t.typname::text, \
                         CASE WHEN t.typname IN ('varchar', 'bpchar') AND a.atttypmod > 4 \
                              THEN a.atttypmod - 4 END, \
-                        a.attnotnull, a.atthasdef OR a.attidentity <> '', a.attgenerated <> '' \
+                        a.attnotnull, a.atthasdef OR a.attidentity <> '', a.attgenerated <> '', \
+                        has_column_privilege(a.attrelid, a.attnum, 'SELECT') \
                  FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid \
                  WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped \
                  ORDER BY a.attnum",
@@ -149,6 +128,7 @@ impl<'a> PgSource<'a> {
                     not_null: r.get(4),
                     has_default: r.get(5),
                     generated: r.get(6),
+                    readable: r.get(7),
                 })
                 .collect(),
         })
@@ -165,6 +145,7 @@ impl<'a> PgSource<'a> {
         pairs: Option<KeyKind>,
         out: &mut Found,
     ) -> Result<()> {
+        crate::interrupt::check()?;
         let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
         if let Some(filter) = filter {
             params.extend(
@@ -245,6 +226,7 @@ impl<'a> PgSource<'a> {
         query: &str,
         f: impl FnOnce(&mut dyn Read) -> Result<T>,
     ) -> Result<T> {
+        crate::interrupt::check()?;
         let mut reader = self
             .tx()
             .copy_out(&sql::copy_out(query))
@@ -260,7 +242,12 @@ impl Source for PgSource<'_> {
 
     fn check(&mut self, model: &'static Model) -> Result<Checked> {
         let live = self.describe(&model.table)?;
-        schema::check(model, &live)
+        let checked = schema::check(model, &live)?;
+        self.reads.insert(
+            (model.table, model.rust_name, model.module),
+            checked.reads.clone(),
+        );
+        Ok(checked)
     }
 
     /// `SELECT min(pk), max(pk)` of an integer key: two index probes.
@@ -533,11 +520,14 @@ impl Source for PgSource<'_> {
         batch_size: usize,
         f: &mut dyn FnMut(&mut dyn Read) -> Result<()>,
     ) -> Result<()> {
-        let base = format!(
-            "SELECT {} FROM {}",
-            model.select_list,
-            sql::table(&model.table)
-        );
+        let select_list = match self
+            .reads
+            .get(&(model.table, model.rust_name, model.module))
+        {
+            Some(reads) => model.select_list_with(reads),
+            None => model.select_list(),
+        };
+        let base = format!("SELECT {select_list} FROM {}", sql::table(&model.table));
         let order = format!(" ORDER BY {}", sql::ident(model.primary_key));
         match selection {
             Selection::All => self.copy_out(&model.table, &format!("{base}{order}"), |r| f(r)),
@@ -638,20 +628,5 @@ fn read_optional_key(row: &postgres::Row, i: usize, kind: KeyKind) -> Option<Key
         KeyKind::Uuid => row
             .get::<_, Option<String>>(i)
             .and_then(|t| Key::parse(KeyKind::Uuid, &t)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::redact;
-
-    #[test]
-    fn passwords_never_show() {
-        assert_eq!(
-            redact("postgres://u:secret@h:5432/db"),
-            "postgres://u@h:5432/db"
-        );
-        assert_eq!(redact("postgres://h/db"), "postgres://h/db");
-        assert_eq!(redact("host=h password=secret user=u"), "host=h user=u");
     }
 }

@@ -16,6 +16,32 @@ struct Site {
     domain: String,
 }
 
+fn trimmed(original: &str) -> String {
+    original.trim().to_owned()
+}
+
+/// Natural keys, normalisers, consistent `with` functions and JSON keys.
+#[derive(Importer)]
+#[table("forms_submission")]
+#[natural_key("form", "number")]
+struct Submission {
+    id: i64,
+    form: String,
+    number: i32,
+    #[fake(json(email = email, your_name = name, "Phone Number" = phone_number))]
+    data: serde_json::Value,
+    #[fake(json(r#type = word))]
+    raw: Option<String>,
+    #[fake(email, consistent(normalize = trimmed), unique)]
+    email: String,
+    #[fake(name, consistent(normalize = dataslicer::fake::normalize::words))]
+    name: Option<String>,
+    #[fake(with = customer_code, consistent, unique)]
+    code: String,
+    #[fake(email)]
+    contact: Option<serde_json::Value>,
+}
+
 #[derive(Importer)]
 #[table("accounts_region")]
 struct Region {

@@ -1,0 +1,11 @@
+use dataslicer::prelude::*;
+
+#[derive(Importer)]
+#[table("forms_submission")]
+pub struct Submission {
+    pub id: i64,
+    #[fake(json(email = email, "email" = safe_email))]
+    pub data: serde_json::Value,
+}
+
+fn main() {}
