@@ -119,8 +119,8 @@ fn shop_example_rejects_an_unknown_sample_table_clearly() {
 }
 
 /// The benchmark at a tiny scale, so that it cannot rot: every case runs,
-/// and where the output is a function of the data alone (whole tables, a
-/// load) our side writes exactly the rows psql does. Its times are printed,
+/// and where the output is a whole table or a load, our side writes exactly
+/// the rows psql does. Its times are printed,
 /// never checked.
 #[test]
 fn bench_example_runs_every_case_at_a_tiny_scale() {
@@ -166,8 +166,14 @@ fn bench_example_runs_every_case_at_a_tiny_scale() {
             stdout.contains(name),
             "the table names case {name}:\n{stdout}"
         );
-        if ["1a", "1b", "2", "5"].contains(&name) {
-            assert_eq!(case["rows"], case["floor_rows"], "{name}: {case}");
+        let (rows, floor_rows) = (case["rows"].as_u64(), case["floor_rows"].as_u64());
+        if ["1a", "2", "5"].contains(&name) {
+            assert_eq!(rows, floor_rows, "{name}: {case}");
+        }
+        if name == "1b" {
+            // psql copies the parents whole; we take the rows the items need
+            // (at this scale, not every category).
+            assert!(rows <= floor_rows && rows > Some(0), "{name}: {case}");
         }
     }
     std::fs::remove_dir_all(&cwd).unwrap();
