@@ -14,4 +14,4 @@ mod natural;
 mod pairs;
 mod relations;
 mod reload;
-mod support;
+pub(crate) mod support;

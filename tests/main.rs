@@ -8,3 +8,4 @@ mod harness;
 mod reliability;
 mod slice;
 mod transfer;
+mod walk;

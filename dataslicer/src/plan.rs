@@ -298,10 +298,13 @@ impl Plan {
                     .foreign_keys
                     .iter()
                     .filter(|fk| fk.descend && (fk.target)().is(parent_model));
-                let generics = child
-                    .generic_relations
-                    .iter()
-                    .filter(|g| g.descend || self.walk.descends_generic(&child.table, g.object_id));
+                // A generic relation may point at any model, so only the
+                // models connected to the jobs' (the application's, not
+                // every model the binary holds) descend through one.
+                let in_scope = self.scope.iter().any(|m| m.is(child));
+                let generics = child.generic_relations.iter().filter(|g| {
+                    in_scope && (g.descend || self.walk.descends_generic(&child.table, g.object_id))
+                });
                 let edges: Vec<Result<&'static ForeignKey, &'static GenericRelation>> =
                     keys.map(Ok).chain(generics.map(Err)).collect();
                 if edges.is_empty() {

@@ -328,11 +328,12 @@ impl<'a> Walker<'a, '_> {
         let Selection::Keys(parents) = &self.selections[*parent] else {
             return None;
         };
-        let referenced = self
-            .plan
-            .tables
-            .iter()
-            .any(|t| t.foreign_keys.iter().any(|&(_, target)| target == id));
+        // Referenced by a foreign key, or a parent of the downward walk (a
+        // generic relation's rows below this table's need its keys).
+        let referenced = self.plan.tables.iter().any(|t| {
+            t.foreign_keys.iter().any(|&(_, target)| target == id)
+                || t.down.iter().any(|d| d.parent() == id)
+        });
         let plain = table.model.generic_relations.is_empty()
             && table.model.tree.is_none()
             && table.subclasses.is_empty()

@@ -280,26 +280,16 @@ impl Source for PgSource<'_> {
         let parents = query.parents;
         let mut out = Found::new(model.key_kind(), parents);
         let filter = query.filter;
-        let user_params = filter.map_or(0, |f| f.params.len());
-        let mut conditions = Vec::new();
-        if let Some(filter) = filter {
-            conditions.push(filter_condition(filter));
-        }
-        if let Some((column, value)) = query.equal {
-            conditions.push(format!("{} = {value}", sql::ident(column)));
-        }
         let pairs = match (query.pairs, query.restrict) {
             (true, Some((column, keys))) => Some((column, keys.kind())),
             _ => None,
         };
+        let sql = select_keys_sql(model, query);
         match query.restrict {
             None => {
-                let sql = select_keys_query(model, &conditions, parents, pairs);
                 self.collect_keys(model, filter, &sql, None, parents, None, &mut out)?;
             }
-            Some((column, keys)) => {
-                conditions.push(sql::any_param(column, keys.kind(), user_params + 1));
-                let sql = select_keys_query(model, &conditions, parents, pairs);
+            Some((_, keys)) => {
                 for chunk in keys.chunks(batch_size) {
                     let param = Some(chunk.to_param());
                     let kind = pairs.map(|(_, kind)| kind);
@@ -590,6 +580,29 @@ pub(crate) fn prepare_session(tx: &mut Transaction<'_>) -> Result<String> {
         row.get::<_, i32>(2),
         row.get::<_, String>(3)
     ))
+}
+
+/// The statement [`Source::select_keys`] runs on PostgreSQL for `query`:
+/// the filter's parameters first, then, with [`KeyQuery::restrict`], one
+/// more parameter bound to each batch of keys in turn (an array). Public so
+/// that a test can `EXPLAIN` exactly what the walk runs.
+pub fn select_keys_sql(model: &Model, query: &KeyQuery<'_>) -> String {
+    let user_params = query.filter.map_or(0, |f| f.params.len());
+    let mut conditions = Vec::new();
+    if let Some(filter) = query.filter {
+        conditions.push(filter_condition(filter));
+    }
+    if let Some((column, value)) = query.equal {
+        conditions.push(format!("{} = {value}", sql::ident(column)));
+    }
+    let pairs = match (query.pairs, query.restrict) {
+        (true, Some((column, keys))) => Some((column, keys.kind())),
+        _ => None,
+    };
+    if let Some((column, keys)) = query.restrict {
+        conditions.push(sql::any_param(column, keys.kind(), user_params + 1));
+    }
+    select_keys_query(model, &conditions, query.parents, pairs)
 }
 
 fn select_keys_query(
