@@ -820,6 +820,19 @@ impl<'a> Walker<'a, '_> {
             )));
         };
         Ok(match self.plan.resolve_content_type(&app, &name) {
+            // The table is in the plan already (maybe through another
+            // model of it): its rows are the same rows.
+            Resolved::Model(model) if self.plan.find(&model.table).is_some() => {
+                let id = self.plan.find(&model.table).expect("checked");
+                let reason = Reason::GenericTarget {
+                    child,
+                    column: relation.object_id,
+                };
+                if !self.plan.tables[id].reasons.contains(&reason) {
+                    self.plan.tables[id].reasons.push(reason);
+                }
+                Ok(id)
+            }
             Resolved::Model(model) => {
                 let reason = Reason::GenericTarget {
                     child,

@@ -71,11 +71,12 @@ fn a_natural_key_model_is_matched_by_its_key_and_references_follow_the_target_id
     );
 
     for route in ["load", "postgres -> postgres"] {
-        // The target's own countries: other ids, other names, one missing.
+        // The target's own countries: other ids, other names, one missing
+        // (Sweden), whose id (2) another country has.
         let target = TestDb::create_from_schema_of("transfer_natural_target", &source);
         target.execute(
             "INSERT INTO geo_country (id, code, name) VALUES (7, 'DK', 'Danmark'), (8, 'FI', 'Suomi'),
-                                                          (9, 'NO', 'Norge');
+                                                          (9, 'NO', 'Norge'), (2, 'DE', 'Deutschland');
              SELECT setval('geo_country_id_seq', 9);",
         );
         match route {
@@ -114,7 +115,12 @@ fn a_natural_key_model_is_matched_by_its_key_and_references_follow_the_target_id
         );
         assert!(
             countries["SE"].0 > 9,
-            "{route}: with an id of the target's sequence"
+            "{route}: its own id is taken, so with an id of the target's sequence"
+        );
+        assert_eq!(
+            countries["DE"],
+            (2, "Deutschland".to_string()),
+            "{route}: untouched"
         );
     }
 }

@@ -373,16 +373,63 @@ impl<'a> PgSink<'a> {
             .map(|c| sql::ident(c))
             .collect::<Vec<_>>()
             .join(", ");
-        let batch = format!(
+        let all_columns = table
+            .columns
+            .iter()
+            .map(|c| sql::ident(c))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let all_select = table
+            .columns
+            .iter()
+            .map(|c| format!("s.{}", sql::ident(c)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        // Rows the target lacks keep their own id where it is free (so a
+        // load into an empty database keeps every id); the others get new
+        // ids from the key's default, once its sequence is past them all.
+        let own_ids = format!(
             "CREATE TEMP TABLE {map} ON COMMIT DROP AS \
                SELECT DISTINCT ON (s.{key}) s.{key} AS old, t.{key} AS new \
                FROM {stage} s JOIN {target} t ON {same_st} ORDER BY s.{key}, t.{key}; \
+             WITH inserted AS ( \
+               INSERT INTO {target} ({all_columns}) OVERRIDING SYSTEM VALUE \
+               SELECT {all_select} FROM {stage} s \
+               WHERE NOT EXISTS (SELECT 1 FROM {map} m WHERE m.old = s.{key}) \
+                 AND NOT EXISTS (SELECT 1 FROM {target} t WHERE t.{key} = s.{key}) \
+               RETURNING {key}, {returning}) \
+             INSERT INTO {map} (old, new) SELECT s.{key}, i.{key} FROM inserted i JOIN {stage} s ON {same_si}",
+            same_st = same("s", "t"),
+            same_si = same("s", "i"),
+        );
+        if plan.key_default {
+            self.tx().batch_execute(&own_ids).map_err(|e| Error::Schema {
+                table: table.table.clone(),
+                message: format!(
+                    "matching the slice's rows with the target's by natural key ({}) failed: {}",
+                    plan.natural_key.join(", "),
+                    pg(&e)
+                ),
+            })?;
+            reset_sequences(self.tx(), table)?;
+        }
+        let create_map = if plan.key_default {
+            String::new()
+        } else {
+            format!(
+                "CREATE TEMP TABLE {map} ON COMMIT DROP AS \
+                   SELECT DISTINCT ON (s.{key}) s.{key} AS old, t.{key} AS new \
+                   FROM {stage} s JOIN {target} t ON {same_st} ORDER BY s.{key}, t.{key}; ",
+                same_st = same("s", "t"),
+            )
+        };
+        let batch = format!(
+            "{create_map}\
              WITH inserted AS ( \
                INSERT INTO {target} ({list}) OVERRIDING SYSTEM VALUE \
                SELECT {select} FROM {stage} s WHERE NOT EXISTS (SELECT 1 FROM {map} m WHERE m.old = s.{key}) \
                RETURNING {key}, {returning}) \
              INSERT INTO {map} (old, new) SELECT s.{key}, i.{key} FROM inserted i JOIN {stage} s ON {same_si}",
-            same_st = same("s", "t"),
             same_si = same("s", "i"),
         );
         self.tx().batch_execute(&batch).map_err(|e| Error::Schema {
