@@ -5,6 +5,11 @@ use std::process::Command;
 
 /// The `shop` example binary, which `cargo test` builds next to the tests.
 fn shop_binary() -> PathBuf {
+    example_binary("shop")
+}
+
+/// An example's binary, which `cargo test` builds next to the tests.
+fn example_binary(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("the test binary has a path");
     let dir = exe
         .parent()
@@ -12,7 +17,7 @@ fn shop_binary() -> PathBuf {
         .expect("target/<profile>/deps");
     let binary = dir
         .join("examples")
-        .join(format!("shop{}", std::env::consts::EXE_SUFFIX));
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     assert!(
         binary.exists(),
         "{} is missing: run the tests with `cargo test`, which builds the examples",
@@ -111,4 +116,65 @@ fn shop_example_rejects_an_unknown_sample_table_clearly() {
         stderr.contains("no job for table nope") && stderr.contains("accounts_customer"),
         "{stderr}"
     );
+}
+
+/// The benchmark at a tiny scale, so that it cannot rot: every case runs,
+/// and where the output is a whole table or a load, our side writes exactly
+/// the rows psql does. Its times are printed,
+/// never checked.
+#[test]
+fn bench_example_runs_every_case_at_a_tiny_scale() {
+    let cwd = temp_dir("bench");
+    let json = cwd.join("bench.json");
+    let output = Command::new(example_binary("bench"))
+        .current_dir(&cwd)
+        .args([
+            "--scale", "0.004", "--runs", "1", "--sizes", "40,150", "--json",
+        ])
+        .arg(&json)
+        .output()
+        .expect("the bench runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "exit {:?}\nstdout:\n{stdout}\nstderr:\n{stderr}",
+        output.status
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json).expect("bench.json")).expect("JSON");
+    let cases = report["cases"].as_array().expect("cases");
+    let names: Vec<&str> = cases.iter().map(|c| c["case"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        ["1a", "1b", "2", "3 40", "3 150", "4", "5", "6"],
+        "{report}"
+    );
+    for case in cases {
+        let name = case["case"].as_str().unwrap();
+        assert!(case["rows"].as_u64().unwrap() > 0, "{name}: {case}");
+        assert!(
+            case["ours_median"].as_f64().unwrap() > 0.0,
+            "{name}: {case}"
+        );
+        assert!(
+            case["floor_median"].as_f64().unwrap() > 0.0,
+            "{name}: {case}"
+        );
+        assert!(case["peak_kb"].as_u64().unwrap() > 0, "{name}: {case}");
+        assert!(
+            stdout.contains(name),
+            "the table names case {name}:\n{stdout}"
+        );
+        let (rows, floor_rows) = (case["rows"].as_u64(), case["floor_rows"].as_u64());
+        if ["1a", "2", "5"].contains(&name) {
+            assert_eq!(rows, floor_rows, "{name}: {case}");
+        }
+        if name == "1b" {
+            // psql copies the parents whole; we take the rows the items need
+            // (at this scale, not every category).
+            assert!(rows <= floor_rows && rows > Some(0), "{name}: {case}");
+        }
+    }
+    std::fs::remove_dir_all(&cwd).unwrap();
 }

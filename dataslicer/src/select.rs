@@ -551,10 +551,12 @@ impl<'a> Walker<'a, '_> {
         for (target, keys) in std::mem::take(&mut self.prefetched) {
             self.add(&mut state, target, keys)?;
         }
-        for id in 0..n {
-            if self.selections[id] == Selection::All {
-                self.whole(&mut state, id)?;
-            }
+        // (Tables these make whole are closed as they become whole.)
+        let whole: Vec<TableId> = (0..n)
+            .filter(|&id| self.selections[id] == Selection::All)
+            .collect();
+        for id in whole {
+            self.whole(&mut state, id)?;
         }
         loop {
             let next = (0..self.plan.tables.len()).find(|&i| {
@@ -593,16 +595,36 @@ impl<'a> Walker<'a, '_> {
     /// from the rows with `keys` (every row when `None`).
     fn parents(&mut self, state: &mut Pending, id: TableId, keys: Option<&KeySet>) -> Result<()> {
         let table = &self.plan.tables[id];
-        let pulling: Vec<(&'static crate::model::ForeignKey, TableId)> = table
+        let model = table.model;
+        let mut pulling: Vec<(&'static crate::model::ForeignKey, TableId)> = table
             .foreign_keys
             .iter()
             .filter(|(fk, target)| !fk.optional && self.selections[*target] != Selection::All)
             .copied()
             .collect();
+        if keys.is_none() {
+            // A whole table that references every row of a parent needs the
+            // parent whole: the server tells, and no key travels.
+            let mut rest = Vec::new();
+            for (fk, target) in pulling {
+                if self.selections[target] == Selection::All {
+                    continue;
+                }
+                let parent = self.plan.tables[target].model;
+                if self
+                    .source
+                    .references_every_row(model, fk.column, parent, fk.target_key)?
+                {
+                    self.make_whole(state, target)?;
+                } else {
+                    rest.push((fk, target));
+                }
+            }
+            pulling = rest;
+        }
         if pulling.is_empty() {
             return Ok(());
         }
-        let model = table.model;
         let columns: Vec<(&str, KeyKind)> = pulling
             .iter()
             .map(|(fk, _)| (fk.column, fk.key_kind()))

@@ -13,7 +13,7 @@ INSERT INTO products_product (category_id, sku, name, price, description)
   FROM generate_series(1, :products) g;
 INSERT INTO accounts_customer (site_id, first_name, last_name, email, phone, date_joined, is_active, referred_by_id)
   SELECT 1 + (g % 3), 'First' || g, 'Last' || md5(g::text), 'customer' || g || '@example.org',
-         CASE WHEN g % 5 = 0 THEN NULL ELSE '+47 ' || lpad((g * 7919 % 100000000)::text, 8, '0') END,
+         CASE WHEN g % 5 = 0 THEN NULL ELSE '+47 ' || lpad((g::bigint * 7919 % 100000000)::text, 8, '0') END,
          timestamptz '2020-01-01' + (g % 1500) * interval '1 day', g % 11 <> 0,
          CASE WHEN g > 100 AND g % 4 = 0 THEN g - 1 - (g * 31 % 100) END
   FROM generate_series(1, :customers) g;

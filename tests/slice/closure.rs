@@ -352,3 +352,31 @@ fn parents_that_are_no_job_hold_only_the_rows_the_slice_needs() {
     load_ok(&dir, &target);
     assert_counts_match(&target, &manifest);
 }
+
+#[test]
+fn whole_table_gets_its_parent_whole_only_when_it_references_every_parent_row() {
+    let source = TestDb::create("slice_whole_parent");
+    source.execute(CATEGORIES);
+    let scratch = Scratch::new("whole_parent");
+    // Articles in 10, 50 and 60: their ancestors come too, 70 does not.
+    let dir = scratch.path("some");
+    let manifest = slice(&source, [ImportJob::<Article>::new()], &dir, 1);
+    assert_eq!(
+        Csv::read(&dir, "category.csv").ints("id"),
+        set([10, 20, 30, 40, 50, 60])
+    );
+    let target = TestDb::create_from_schema_of("slice_whole_parent_some", &source);
+    load_ok(&dir, &target);
+    assert_counts_match(&target, &manifest);
+    // An article in every category: every category, the unrelated one too.
+    source.execute("INSERT INTO article SELECT 100 + id, id, 'more' FROM category");
+    let dir = scratch.path("every");
+    let manifest = slice(&source, [ImportJob::<Article>::new()], &dir, 1);
+    assert_eq!(
+        Csv::read(&dir, "category.csv").ints("id"),
+        set([10, 20, 30, 40, 50, 60, 70])
+    );
+    let target = TestDb::create_from_schema_of("slice_whole_parent_every", &source);
+    load_ok(&dir, &target);
+    assert_counts_match(&target, &manifest);
+}

@@ -125,6 +125,22 @@ pub trait Source {
         batch_size: usize,
     ) -> Result<Vec<(i64, String)>>;
 
+    /// Whether every row of `parent` is referenced by some row of `child`
+    /// through `column` (which points at `parent`'s `key`): when it is, a
+    /// child taken whole needs its parent whole, and no key need travel.
+    /// `false` when the source cannot tell cheaply (the caller then reads
+    /// the keys).
+    fn references_every_row(
+        &mut self,
+        child: &'static Model,
+        column: &str,
+        parent: &'static Model,
+        key: &str,
+    ) -> Result<bool> {
+        let _ = (child, column, parent, key);
+        Ok(false)
+    }
+
     /// Every row of Django's content type table, mirrored by `model`.
     fn content_types(&mut self, model: &'static Model) -> Result<Vec<ContentType>>;
 
