@@ -126,8 +126,15 @@ pub fn matches_table(pattern: &str, table: &TableName) -> bool {
     }
 }
 
-/// `*` and `?` wildcards over characters.
-fn glob(pattern: &str, text: &str) -> bool {
+/// Whether `text` matches `pattern`, with `*` (any characters) and `?` (one)
+/// as wildcards, case-sensitively.
+///
+/// ```
+/// # use dataslicer::walk::glob;
+/// assert!(glob("blog_?ost*", "blog_posts"));
+/// assert!(!glob("auth_*", "blog_post"));
+/// ```
+pub fn glob(pattern: &str, text: &str) -> bool {
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
     // Classic backtracking over the last `*`.
