@@ -352,58 +352,64 @@ impl<'a> PgSink<'a> {
                 .collect::<Vec<_>>()
                 .join(" AND ")
         };
-        let columns: Vec<&String> = table
-            .columns
-            .iter()
-            .filter(|c| !(plan.key_default && **c == table.primary_key))
-            .collect();
-        let list = columns
-            .iter()
-            .map(|c| sql::ident(c))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let select = columns
-            .iter()
-            .map(|c| format!("s.{}", sql::ident(c)))
-            .collect::<Vec<_>>()
-            .join(", ");
         let returning = plan
             .natural_key
             .iter()
             .map(|c| sql::ident(c))
             .collect::<Vec<_>>()
             .join(", ");
-        let all_columns = table
-            .columns
-            .iter()
-            .map(|c| sql::ident(c))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let all_select = table
-            .columns
-            .iter()
-            .map(|c| format!("s.{}", sql::ident(c)))
-            .collect::<Vec<_>>()
-            .join(", ");
-        // Rows the target lacks keep their own id where it is free (so a
-        // load into an empty database keeps every id); the others get new
-        // ids from the key's default, once its sequence is past them all.
-        let own_ids = format!(
+        // Inserts the staged rows that matched nothing (and meet `also`)
+        // with `columns`, and maps them to the ids they got.
+        let insert = |columns: &[&String], also: &str| {
+            let list = columns
+                .iter()
+                .map(|c| sql::ident(c))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let select = columns
+                .iter()
+                .map(|c| format!("s.{}", sql::ident(c)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!(
+                "WITH inserted AS ( \
+                   INSERT INTO {target} ({list}) OVERRIDING SYSTEM VALUE \
+                   SELECT {select} FROM {stage} s \
+                   WHERE NOT EXISTS (SELECT 1 FROM {map} m WHERE m.old = s.{key}){also} \
+                   RETURNING {key}, {returning}) \
+                 INSERT INTO {map} (old, new) SELECT s.{key}, i.{key} FROM inserted i JOIN {stage} s ON {}",
+                same("s", "i")
+            )
+        };
+        let every_column: Vec<&String> = table.columns.iter().collect();
+        let mut statements = vec![format!(
             "CREATE TEMP TABLE {map} ON COMMIT DROP AS \
                SELECT DISTINCT ON (s.{key}) s.{key} AS old, t.{key} AS new \
-               FROM {stage} s JOIN {target} t ON {same_st} ORDER BY s.{key}, t.{key}; \
-             WITH inserted AS ( \
-               INSERT INTO {target} ({all_columns}) OVERRIDING SYSTEM VALUE \
-               SELECT {all_select} FROM {stage} s \
-               WHERE NOT EXISTS (SELECT 1 FROM {map} m WHERE m.old = s.{key}) \
-                 AND NOT EXISTS (SELECT 1 FROM {target} t WHERE t.{key} = s.{key}) \
-               RETURNING {key}, {returning}) \
-             INSERT INTO {map} (old, new) SELECT s.{key}, i.{key} FROM inserted i JOIN {stage} s ON {same_si}",
-            same_st = same("s", "t"),
-            same_si = same("s", "i"),
-        );
+               FROM {stage} s JOIN {target} t ON {} ORDER BY s.{key}, t.{key}",
+            same("s", "t")
+        )];
         if plan.key_default {
-            self.tx().batch_execute(&own_ids).map_err(|e| Error::Schema {
+            // Rows the target lacks keep their own id where it is free (so a
+            // load into an empty database keeps every id); the others get
+            // new ids from the key's default, once its sequence is past them.
+            let free =
+                format!(" AND NOT EXISTS (SELECT 1 FROM {target} t WHERE t.{key} = s.{key})");
+            statements.push(insert(&every_column, &free));
+            let without_key: Vec<&String> = table
+                .columns
+                .iter()
+                .filter(|c| **c != table.primary_key)
+                .collect();
+            statements.push(insert(&without_key, ""));
+        } else {
+            statements.push(insert(&every_column, ""));
+        }
+        let last = statements.len() - 1;
+        for (i, statement) in statements.iter().enumerate() {
+            if plan.key_default && i == last {
+                reset_sequences(self.tx(), table)?;
+            }
+            self.tx().batch_execute(statement).map_err(|e| Error::Schema {
                 table: table.table.clone(),
                 message: format!(
                     "matching the slice's rows with the target's by natural key ({}) failed: {}",
@@ -411,35 +417,7 @@ impl<'a> PgSink<'a> {
                     pg(&e)
                 ),
             })?;
-            reset_sequences(self.tx(), table)?;
         }
-        let create_map = if plan.key_default {
-            String::new()
-        } else {
-            format!(
-                "CREATE TEMP TABLE {map} ON COMMIT DROP AS \
-                   SELECT DISTINCT ON (s.{key}) s.{key} AS old, t.{key} AS new \
-                   FROM {stage} s JOIN {target} t ON {same_st} ORDER BY s.{key}, t.{key}; ",
-                same_st = same("s", "t"),
-            )
-        };
-        let batch = format!(
-            "{create_map}\
-             WITH inserted AS ( \
-               INSERT INTO {target} ({list}) OVERRIDING SYSTEM VALUE \
-               SELECT {select} FROM {stage} s WHERE NOT EXISTS (SELECT 1 FROM {map} m WHERE m.old = s.{key}) \
-               RETURNING {key}, {returning}) \
-             INSERT INTO {map} (old, new) SELECT s.{key}, i.{key} FROM inserted i JOIN {stage} s ON {same_si}",
-            same_si = same("s", "i"),
-        );
-        self.tx().batch_execute(&batch).map_err(|e| Error::Schema {
-            table: table.table.clone(),
-            message: format!(
-                "matching the slice's rows with the target's by natural key ({}) failed: {}",
-                plan.natural_key.join(", "),
-                pg(&e)
-            ),
-        })?;
         let counts = self
             .tx()
             .query_one(
