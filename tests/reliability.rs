@@ -57,6 +57,13 @@
 //!   database reached by two strings are refused before anything is
 //!   touched; `--version` answers.
 //!
+//! - Parallel workers (`jobs`): `--jobs 2`, `3` and `8` write the bytes of
+//!   `--jobs 1`, `consistent, unique` e-mails shared by three tables
+//!   included; rows changed in the source while the workers copy are not
+//!   seen (every worker imports the first connection's snapshot); a worker
+//!   refused by the server (a role's connection limit) fails the run and
+//!   leaves no directory; `--jobs 0` is refused before connecting.
+//!
 //! Concurrent writers during a slice are in `slice::output`, injection-proof
 //! names and values in `slice::names` and `transfer::names`, and the other
 //! bad inputs (damaged slices, wrong models, filters on directories,
@@ -64,6 +71,7 @@
 
 mod environment;
 mod inputs;
+mod jobs;
 mod kill;
 mod secrets;
 mod signals;

@@ -47,7 +47,6 @@ use crate::source::{DirSource, PgSource, Source};
 use crate::walk::{Cap, Walk};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::ffi::OsString;
-use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -189,7 +188,13 @@ struct RawSlice {
     /// Keys per query.
     #[arg(long, default_value_t = Options::default().batch_size)]
     batch_size: usize,
-    /// Never draw progress bars.
+    /// Connections that write tables at once, on one snapshot: the files
+    /// are byte for byte those of `--jobs 1`. With a database destination,
+    /// tables are written one after another whatever the number.
+    #[arg(long, default_value_t = 1)]
+    jobs: usize,
+    /// Show no progress (bars on a terminal, a line per table otherwise)
+    /// and no summary on standard error.
     #[arg(long)]
     no_progress: bool,
     #[command(flatten)]
@@ -345,6 +350,7 @@ impl<'a> App<'a> {
             walk: RawWalkArgs::default(),
             locale: "en".into(),
             batch_size: Options::default().batch_size,
+            jobs: 1,
             no_progress: false,
             connection: RawConnection::default(),
         }));
@@ -637,15 +643,17 @@ fn run_slice(
     let mut pg_source;
     let mut dir_source;
     let source: &mut dyn Source = match (from, &mut source_client) {
-        (_, Some((client, _))) => {
-            pg_source = PgSource::begin(client)?;
+        (Location::Postgres(settings), Some((client, _))) => {
+            pg_source = PgSource::begin(client)?.with_workers((**settings).clone());
             &mut pg_source
         }
         (Location::Dir(path), None) => {
             dir_source = DirSource::open(path)?;
             &mut dir_source
         }
-        (Location::Postgres(_), None) => unreachable!("connected above"),
+        (Location::Postgres(_), None) | (Location::Dir(_), Some(_)) => {
+            unreachable!("connected above")
+        }
     };
     match (to, &mut target_client) {
         (_, Some((client, _))) => {
@@ -705,6 +713,9 @@ fn validate_slice(raw: RawSlice) -> Result<SliceCommand> {
     if raw.batch_size == 0 {
         return Err(Error::Usage("--batch-size must be at least 1".into()));
     }
+    if raw.jobs == 0 {
+        return Err(Error::Usage("--jobs must be at least 1".into()));
+    }
     Ok(SliceCommand {
         from: raw.from.as_deref().map(Location::parse).transpose()?,
         to: Location::parse(&raw.to)?,
@@ -713,8 +724,9 @@ fn validate_slice(raw: RawSlice) -> Result<SliceCommand> {
             seed: raw.seed,
             batch_size: raw.batch_size,
             locale,
-            progress: !raw.no_progress && std::io::stderr().is_terminal(),
+            progress: !raw.no_progress,
             walk: Walk::default(),
+            jobs: raw.jobs,
         },
     })
 }

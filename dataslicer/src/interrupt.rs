@@ -157,8 +157,9 @@ fn install_once() -> Result<()> {
 }
 
 /// For the reliability tests, which kill or signal a run at chosen points:
-/// with `DATASLICER_TEST_PAUSE=POINT:FILE` in the environment, a run that
-/// reaches `POINT` (`table`: before each table is written; `renamed-old`,
+/// with `DATASLICER_TEST_PAUSE=POINT[,POINT...]:FILE` in the environment, a run that
+/// reaches `POINT` (`table`: before each table is written; `worker`: before
+/// each `--jobs` worker connects and imports the snapshot; `renamed-old`,
 /// `renamed-new`: after each rename of a slice replacement) creates `FILE`
 /// and waits until it is removed. Without the variable it costs one lookup.
 pub(crate) fn pause_point(point: &str) {
@@ -169,7 +170,7 @@ pub(crate) fn pause_point(point: &str) {
     let Some((wanted, file)) = spec.split_once(':') else {
         return;
     };
-    if wanted != point {
+    if !wanted.split(',').any(|w| w == point) {
         return;
     }
     let file = std::path::Path::new(file);

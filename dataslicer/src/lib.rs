@@ -381,6 +381,7 @@ pub mod manifest;
 pub mod model;
 pub mod options;
 pub mod plan;
+pub mod progress;
 pub mod record;
 pub mod run;
 pub mod sample;
@@ -393,6 +394,7 @@ pub mod sql;
 pub mod tool;
 pub mod verify;
 pub mod walk;
+mod write;
 
 #[doc(hidden)]
 #[path = "private.rs"]

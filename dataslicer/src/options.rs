@@ -13,8 +13,17 @@ pub struct Options {
     pub batch_size: usize,
     /// The locale of fake names and addresses.
     pub locale: Locale,
-    /// Whether to draw progress on standard error.
+    /// Whether to show progress on standard error: a bar per table on a
+    /// terminal, a line per table otherwise, and a summary at the end.
     pub progress: bool,
+    /// How many connections read and write tables at once (`--jobs`): the
+    /// first one's snapshot is exported to the others, so all of them see
+    /// the same rows, and the files are byte for byte the ones one
+    /// connection writes. More than 1 needs a source that can open more
+    /// readers ([`PgSource::with_workers`](crate::source::PgSource::with_workers))
+    /// and a sink that takes tables at once (a slice directory); otherwise
+    /// tables are written one after another.
+    pub jobs: usize,
     /// Limits on the downward walk (`--only`, `--exclude`, `--cap`,
     /// `--descend-generic`).
     pub walk: Walk,
@@ -27,6 +36,7 @@ impl Default for Options {
             batch_size: 2_000,
             locale: Locale::default(),
             progress: false,
+            jobs: 1,
             walk: Walk::default(),
         }
     }

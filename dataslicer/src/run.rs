@@ -2,7 +2,6 @@
 //! and the slice directory together.
 
 use crate::error::{Error, Result};
-use crate::export::export_table;
 use crate::fake::ColumnFaker;
 use crate::job::ImportJob;
 use crate::keys::Selection;
@@ -12,9 +11,11 @@ use crate::manifest::{
 use crate::model::Model;
 pub use crate::options::Options;
 use crate::plan::{Plan, TableId};
+use crate::progress::{self, Report};
 use crate::select::{self, SelectOptions};
 use crate::sink::{DirSink, IfExists, PgSink, Sink};
 use crate::source::{DirSource, PgSource, Source};
+use crate::write;
 use postgres::Client;
 use std::collections::HashMap;
 use std::io::Read;
@@ -42,16 +43,34 @@ pub fn download(
 /// closure, fakes); nothing is final until the sink's `finish`, and on any
 /// error the sink is abandoned (a directory removed, a transaction rolled
 /// back).
+///
+/// With [`Options::progress`], progress goes to standard error (see
+/// [`progress::Stderr`]); [`slice_reporting`] takes any [`Report`].
 pub fn slice(
     source: &mut dyn Source,
     sink: &mut dyn Sink,
     jobs: &[ImportJob],
     options: &Options,
 ) -> Result<Manifest> {
-    let result = slice_inner(source, sink, jobs, options);
+    match options.progress {
+        true => slice_reporting(source, sink, jobs, options, &progress::Stderr::new()),
+        false => slice_reporting(source, sink, jobs, options, &progress::Silent),
+    }
+}
+
+/// [`slice`], telling `report` what it does.
+pub fn slice_reporting(
+    source: &mut dyn Source,
+    sink: &mut dyn Sink,
+    jobs: &[ImportJob],
+    options: &Options,
+    report: &dyn Report,
+) -> Result<Manifest> {
+    let result = slice_inner(source, sink, jobs, options, report);
     if result.is_err() {
         sink.abandon();
     }
+    report.finished();
     result.map_err(crate::interrupt::explain)
 }
 
@@ -60,16 +79,16 @@ fn slice_inner(
     sink: &mut dyn Sink,
     jobs: &[ImportJob],
     options: &Options,
+    report: &dyn Report,
 ) -> Result<Manifest> {
     let mut plan = Plan::new(jobs, &options.walk)?;
-    let progress = Progress::new(options.progress);
     let mut checked = check_all(source, &plan.tables)?;
     let select_options = SelectOptions {
         seed: options.seed,
         batch_size: options.batch_size,
     };
     let selected = select::select(source, &mut plan, jobs, select_options, &mut |m| {
-        progress.message(m)
+        report.status(m)
     })?;
     // Tables that generic relations turned out to point at.
     let more = check_all(source, &plan.tables[checked.len()..])?;
@@ -109,28 +128,15 @@ fn slice_inner(
             }
         }
     }
-    for ((&id, fakers), entry) in plan.load_order.iter().zip(fakers).zip(&mut tables) {
-        crate::interrupt::check()?;
-        progress.message(&format!("writing {}", entry.table));
-        let mut writer = sink.table(entry)?;
-        let nulled = export_table(
-            source,
-            &plan,
-            id,
-            &selections,
-            &referenced,
-            &checked[id].reads,
-            fakers,
-            writer.as_mut(),
-            options,
-        )?;
-        let (rows, sha256) = writer.finish()?;
-        entry.rows = rows;
-        entry.sha256 = sha256;
-        entry.nulled = nulled;
-        sink.table_done(entry)?;
-        progress.table_done(&entry.table, rows);
-    }
+    let context = write::Context {
+        plan: &plan,
+        selections: &selections,
+        referenced: &referenced,
+        checked: &checked,
+        options,
+        report,
+    };
+    write::write_tables(source, sink, &context, &mut tables, fakers)?;
     crate::interrupt::check()?;
     let description = source.description();
     source.finish()?;
@@ -154,7 +160,6 @@ fn slice_inner(
             .collect(),
     };
     sink.finish(&manifest)?;
-    progress.finish();
     Ok(manifest)
 }
 
@@ -429,38 +434,4 @@ fn order_fakers(
         .iter()
         .map(|&id| slots[id].take().expect("each table once"))
         .collect()
-}
-
-/// Progress on standard error, or nothing.
-struct Progress {
-    bar: Option<indicatif::ProgressBar>,
-}
-
-impl Progress {
-    fn new(enabled: bool) -> Self {
-        let bar = enabled.then(|| {
-            let bar = indicatif::ProgressBar::new_spinner();
-            bar.enable_steady_tick(std::time::Duration::from_millis(120));
-            bar
-        });
-        Progress { bar }
-    }
-
-    fn message(&self, message: &str) {
-        if let Some(bar) = &self.bar {
-            bar.set_message(message.to_string());
-        }
-    }
-
-    fn table_done(&self, table: &str, rows: u64) {
-        if let Some(bar) = &self.bar {
-            bar.println(format!("{table}: {rows} rows"));
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
-    }
 }

@@ -38,6 +38,8 @@ fn ctrl_c_during_an_export_removes_the_partial_directory_and_keeps_the_old_slice
             dest.to_str().unwrap().into(),
             "--seed".into(),
             seed.into(),
+            // No progress lines: only what the interruption says.
+            "--no-progress".into(),
         ]
     };
     let first: Vec<String> = args("1");

@@ -139,14 +139,21 @@ use ::fake::faker::impls::address::CityNameGenFn;
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 use sha2::{Digest, Sha256};
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::model::{Column, FakeFn, FakeKind, NormalizeFn, SqlType, TableName};
 use crate::{Error, Result};
 
-/// Memory that several fakers of one run may share.
-type Shared<T> = Rc<RefCell<T>>;
+/// Memory that several fakers of one run may share. A `Mutex`, so that a
+/// run's fakers can move to the worker thread that writes their tables
+/// (fakers that share memory always stay on one thread: see
+/// [`ColumnFaker::shared_memory`]).
+type Shared<T> = Arc<Mutex<T>>;
+
+/// The shared memory, whatever a panicking holder left in it.
+fn lock<T>(shared: &Shared<T>) -> MutexGuard<'_, T> {
+    shared.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 #[macro_use]
 mod locale;
@@ -248,10 +255,7 @@ impl fmt::Debug for ColumnFaker {
             .field("unique", &self.used.is_some())
             .field("consistent", &self.consistent)
             .field("max_chars", &self.max_chars)
-            .field(
-                "values",
-                &self.used.as_ref().map_or(0, |u| u.borrow().len()),
-            )
+            .field("values", &self.used.as_ref().map_or(0, |u| lock(u).len()))
             .finish()
     }
 }
@@ -377,8 +381,8 @@ impl ColumnFaker {
             max_chars,
             json_column: false,
             json_keys: Vec::new(),
-            used: unique.then(Rc::default),
-            by_original: (unique && consistent).then(Rc::default),
+            used: unique.then(Arc::default),
+            by_original: (unique && consistent).then(Arc::default),
             suffix_digits: 2,
             suffix_tries: 0,
             suffix_clashes: 0,
@@ -408,9 +412,24 @@ impl ColumnFaker {
     /// repeat them (the values already in a database a slice is merged into).
     pub fn reserve(&mut self, values: impl IntoIterator<Item = String>) {
         if let Some(used) = &self.used {
-            used.borrow_mut()
-                .extend(values.into_iter().map(String::into_boxed_str));
+            lock(used).extend(values.into_iter().map(String::into_boxed_str));
         }
+    }
+
+    /// Identities of the memory this faker shares with others (its own
+    /// `unique` set and those of its JSON keys): two fakers whose lists meet
+    /// must make their fakes on one thread, in one order, for a run to be
+    /// repeatable.
+    pub fn shared_memory(&self) -> Vec<usize> {
+        let mut ids: Vec<usize> = self
+            .used
+            .iter()
+            .map(|u| Arc::as_ptr(u) as *const () as usize)
+            .collect();
+        for (_, sub) in &self.json_keys {
+            ids.extend(sub.shared_memory());
+        }
+        ids
     }
 
     /// Whether this column's fakes must agree with `other`'s: both
@@ -491,7 +510,7 @@ impl ColumnFaker {
                 .as_ref()
                 .map(|_| fingerprint(self.seed, &original));
             if let (Some(by_original), Some(fingerprint)) = (&self.by_original, &fingerprint)
-                && let Some(value) = by_original.borrow().get(fingerprint)
+                && let Some(value) = lock(by_original).get(fingerprint).cloned()
             {
                 return Ok(self.output(value.to_string(), false));
             }
@@ -524,12 +543,10 @@ impl ColumnFaker {
             _ => self.fake_builtin(&mut rng, key, tag.as_deref())?,
         };
         if let Some(used) = &self.used {
-            used.borrow_mut().insert(value.as_str().into());
+            lock(used).insert(value.as_str().into());
         }
         if let (Some(by_original), Some(fingerprint)) = (&self.by_original, fingerprint) {
-            by_original
-                .borrow_mut()
-                .insert(fingerprint, value.as_str().into());
+            lock(by_original).insert(fingerprint, value.as_str().into());
         }
         let user_made = matches!(self.kind, FakeKind::With(_));
         Ok(self.output(value, user_made))
@@ -733,7 +750,7 @@ impl ColumnFaker {
     fn is_unused(&self, value: &str) -> bool {
         self.used
             .as_ref()
-            .is_none_or(|used| !used.borrow().contains(value))
+            .is_none_or(|used| !lock(used).contains(value))
     }
 
     fn error(&self, message: String) -> Error {

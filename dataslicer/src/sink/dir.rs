@@ -15,7 +15,7 @@
 use crate::error::{Error, Result};
 use crate::manifest::{self, Manifest, ManifestTable};
 use crate::record::{RecordCounter, Utf8Check};
-use crate::sink::{Sink, TableWriter};
+use crate::sink::{ConcurrentTables, Sink, TableWriter};
 use sha2::{Digest, Sha256};
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
@@ -136,11 +136,7 @@ impl Sink for DirSink {
     }
 
     fn table<'s>(&'s mut self, table: &ManifestTable) -> Result<Box<dyn TableWriter + 's>> {
-        crate::interrupt::pause_point("table");
-        let mut file = DirSink::table(self, &table.file)?;
-        file.table = table.table.clone();
-        file.header(&table.columns)?;
-        Ok(Box::new(file))
+        Ok(self.open(table)?)
     }
 
     fn table_done(&mut self, _table: &ManifestTable) -> Result<()> {
@@ -153,6 +149,21 @@ impl Sink for DirSink {
 
     fn abandon(&mut self) {
         let _ = fs::remove_dir_all(&self.tmp);
+    }
+
+    fn concurrent(&self) -> Option<&dyn ConcurrentTables> {
+        Some(self)
+    }
+}
+
+/// Every table has its own file, so any number can be written at once.
+impl ConcurrentTables for DirSink {
+    fn open(&self, table: &ManifestTable) -> Result<Box<dyn TableWriter + Send>> {
+        crate::interrupt::pause_point("table");
+        let mut file = DirSink::table(self, &table.file)?;
+        file.table = table.table.clone();
+        file.header(&table.columns)?;
+        Ok(Box::new(file))
     }
 }
 

@@ -38,6 +38,22 @@ pub trait Sink {
 
     /// Leaves the destination as it was before.
     fn abandon(&mut self);
+
+    /// The sink's tables as [`ConcurrentTables`], when several can be
+    /// written at once (`--jobs`); `None` by default (a database target
+    /// writes through its one transaction, table after table).
+    fn concurrent(&self) -> Option<&dyn ConcurrentTables> {
+        None
+    }
+}
+
+/// A sink whose tables can be written at the same time, each from its own
+/// thread: a slice directory, one file per table.
+pub trait ConcurrentTables: Sync {
+    /// Starts writing one table's records, as [`Sink::table`] does; the
+    /// sink's `table_done` is still called for it, in load order, once every
+    /// table is written.
+    fn open(&self, table: &ManifestTable) -> Result<Box<dyn TableWriter + Send>>;
 }
 
 /// One table's records being written.

@@ -174,6 +174,11 @@ impl Source for DirSource {
         Ok(Checked::of_model(model, max_chars))
     }
 
+    /// The manifest's count: exact.
+    fn estimated_rows(&mut self, model: &'static Model) -> Result<Option<u64>> {
+        Ok(Some(self.table(model)?.rows))
+    }
+
     fn key_range(&mut self, _model: &'static Model) -> Result<Option<(i64, i64)>> {
         // The keys are in memory anyway: choosing among them is exact and cheap.
         Ok(None)

@@ -75,6 +75,15 @@ pub struct ContentType {
     pub model: String,
 }
 
+/// Opens more readers of the rows one [`Source`] reads, one per worker
+/// thread: see [`Source::workers`].
+pub trait Workers: Send + Sync {
+    /// Opens one more reader of exactly the same rows (for PostgreSQL, a
+    /// connection whose transaction imports the source's snapshot), runs
+    /// `f` with it, and closes it.
+    fn run(&self, f: &mut dyn FnMut(&mut dyn Source) -> Result<()>) -> Result<()>;
+}
+
 /// What the selection and the export need from a source of rows.
 pub trait Source {
     /// Where the rows come from, for the manifest: never with a password.
@@ -139,6 +148,20 @@ pub trait Source {
     ) -> Result<bool> {
         let _ = (child, column, parent, key);
         Ok(false)
+    }
+
+    /// The planner's estimate of the rows in `model`'s table, for progress;
+    /// `None` when the source has none.
+    fn estimated_rows(&mut self, model: &'static Model) -> Result<Option<u64>> {
+        let _ = model;
+        Ok(None)
+    }
+
+    /// Readers of the same rows for worker threads (`--jobs`): for
+    /// PostgreSQL, connections that import this source's snapshot. `None`
+    /// when the source cannot open more (the default).
+    fn workers(&mut self) -> Result<Option<Box<dyn Workers>>> {
+        Ok(None)
     }
 
     /// Every row of Django's content type table, mirrored by `model`.

@@ -2,12 +2,13 @@
 //! every query of a run sees the same snapshot, and nothing is written.
 
 use crate::catalog::{Catalog, Table as LiveTable};
+use crate::connect::Settings;
 use crate::error::{Error, Result};
 use crate::job::Filter;
 use crate::keys::{Key, KeySet, Selection};
 use crate::model::{GenericRelation, KeyKind, Model, TableName};
 use crate::schema::{self, Checked};
-use crate::source::{ContentType, Found, KeyQuery, Source};
+use crate::source::{ContentType, Found, KeyQuery, Source, Workers};
 use crate::sql;
 use postgres::types::ToSql;
 use postgres::{Client, IsolationLevel, Transaction};
@@ -30,11 +31,17 @@ pub struct PgSource<'a> {
     description: String,
     /// How each checked table's columns are read (see [`Checked::reads`]).
     /// Keyed by table, Rust name and module: two models may mirror one table.
-    reads: std::collections::HashMap<
-        (TableName, &'static str, &'static str),
-        Vec<crate::model::ColumnRead>,
-    >,
+    reads: Reads,
+    /// How to open more connections to the same database, for workers.
+    workers: Option<Settings>,
 }
+
+/// How each checked table's columns are read, by table, Rust name and
+/// module (two models may mirror one table).
+type Reads = std::collections::HashMap<
+    (TableName, &'static str, &'static str),
+    Vec<crate::model::ColumnRead>,
+>;
 
 impl<'a> PgSource<'a> {
     /// Starts the snapshot on `client`.
@@ -50,6 +57,41 @@ impl<'a> PgSource<'a> {
             tx: Some(tx),
             description,
             reads: Default::default(),
+            workers: None,
+        })
+    }
+
+    /// Lets [`Options::jobs`](crate::Options::jobs) open more connections,
+    /// with `settings`, to the database `client` is connected to: each one
+    /// imports this source's snapshot (`pg_export_snapshot()` and `SET
+    /// TRANSACTION SNAPSHOT`, as `pg_dump -j` does), so every worker reads
+    /// the same rows. A connection to another database cannot import it and
+    /// fails the run.
+    pub fn with_workers(mut self, settings: Settings) -> Self {
+        self.workers = Some(settings);
+        self
+    }
+
+    /// Starts a reader on `client` that sees exactly the rows of the
+    /// exported snapshot `snapshot`.
+    fn join(client: &'a mut Client, snapshot: &str, reads: Reads) -> Result<Self> {
+        let mut tx = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(|e| Error::query("starting a worker's read-only snapshot", e))?;
+        tx.batch_execute(&format!(
+            "SET TRANSACTION SNAPSHOT {}",
+            sql::literal(snapshot)
+        ))
+        .map_err(|e| Error::query("importing the first connection's snapshot", e))?;
+        let description = prepare_session(&mut tx)?;
+        Ok(PgSource {
+            tx: Some(tx),
+            description,
+            reads,
+            workers: None,
         })
     }
 
@@ -419,6 +461,38 @@ impl Source for PgSource<'_> {
         Ok(row.get(0))
     }
 
+    /// `pg_class.reltuples`: what `ANALYZE` (or autovacuum) last counted.
+    fn estimated_rows(&mut self, model: &'static Model) -> Result<Option<u64>> {
+        let row = self
+            .tx()
+            .query_one(
+                "SELECT reltuples::int8 FROM pg_class WHERE oid = to_regclass($1)",
+                &[&sql::table(&model.table)],
+            )
+            .map_err(|e| Error::query(format!("reading the row estimate of {}", model.table), e))?;
+        Ok(row
+            .get::<_, Option<i64>>(0)
+            .and_then(|n| u64::try_from(n).ok()))
+    }
+
+    /// Exports the snapshot: it stays importable while this source's
+    /// transaction is open, that is until [`Source::finish`].
+    fn workers(&mut self) -> Result<Option<Box<dyn Workers>>> {
+        let Some(settings) = self.workers.clone() else {
+            return Ok(None);
+        };
+        let snapshot: String = self
+            .tx()
+            .query_one("SELECT pg_export_snapshot()", &[])
+            .map_err(|e| Error::query("exporting the snapshot for the workers", e))?
+            .get(0);
+        Ok(Some(Box::new(PgWorkers {
+            settings,
+            snapshot,
+            reads: self.reads.clone(),
+        })))
+    }
+
     fn content_types(&mut self, model: &'static Model) -> Result<Vec<ContentType>> {
         let query = format!(
             "SELECT {}::int8, \"app_label\"::text, \"model\"::text FROM {}",
@@ -489,6 +563,26 @@ impl Source for PgSource<'_> {
                 .map_err(|e| Error::query("ending the read-only snapshot", e)),
             None => Ok(()),
         }
+    }
+}
+
+/// Connections that import one exported snapshot.
+struct PgWorkers {
+    settings: Settings,
+    snapshot: String,
+    reads: Reads,
+}
+
+impl Workers for PgWorkers {
+    fn run(&self, f: &mut dyn FnMut(&mut dyn Source) -> Result<()>) -> Result<()> {
+        crate::interrupt::check()?;
+        crate::interrupt::pause_point("worker");
+        let mut client = self.settings.connect()?;
+        // A stop request cancels this worker's query too.
+        let _watch = crate::interrupt::watch(&client, &self.settings);
+        let mut source = PgSource::join(&mut client, &self.snapshot, self.reads.clone())?;
+        f(&mut source)?;
+        source.finish()
     }
 }
 
