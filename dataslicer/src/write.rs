@@ -140,7 +140,6 @@ fn write_one(
         place,
         report: cx.report,
         bytes: 0,
-        lines: 0,
         reported_at: 0,
     };
     let nulled = export_table(
@@ -172,14 +171,12 @@ fn write_one(
     })
 }
 
-/// A table's writer that counts what goes through it for the progress
-/// report (lines, which are rows but for values holding line breaks).
+/// A table's writer that counts its bytes and reports its rows.
 struct Counted<'a, 'w> {
     out: Box<dyn TableWriter + 'w>,
     place: usize,
     report: &'a dyn Report,
     bytes: u64,
-    lines: u64,
     reported_at: u64,
 }
 
@@ -187,12 +184,15 @@ impl TableWriter for Counted<'_, '_> {
     fn write(&mut self, bytes: &[u8]) -> Result<()> {
         self.out.write(bytes)?;
         self.bytes += bytes.len() as u64;
-        self.lines += bytes.iter().filter(|&&b| b == b'\n').count() as u64;
         if self.bytes - self.reported_at >= 1 << 18 {
             self.reported_at = self.bytes;
-            self.report.table_progress(self.place, self.lines);
+            self.report.table_progress(self.place, self.out.rows());
         }
         Ok(())
+    }
+
+    fn rows(&self) -> u64 {
+        self.out.rows()
     }
 
     fn finish(self: Box<Self>) -> Result<(u64, String)> {
@@ -333,6 +333,10 @@ impl TableWriter for Stoppable<'_> {
             return Err(Error::Interrupted);
         }
         self.out.write(bytes)
+    }
+
+    fn rows(&self) -> u64 {
+        self.out.rows()
     }
 
     fn finish(self: Box<Self>) -> Result<(u64, String)> {

@@ -16,7 +16,10 @@
 //! 4. the 1,000-customer slice at 5 times the scale vs at the scale;
 //! 5. loading the 20,000-customer slice vs `psql --single-transaction` with
 //!    `\copy ... FROM` of the same files in the same order;
-//! 6. that slice straight from PostgreSQL into PostgreSQL vs floors 3 + 5.
+//! 6. that slice straight from PostgreSQL into PostgreSQL vs floors 3 + 5;
+//! 7. `--jobs 2` vs `--jobs 1` (ours against ours, paired) for the whole
+//!    tables of case 1 and the slices of case 3, checking that both write
+//!    the same bytes.
 //!
 //! Our side runs as a child process (this program, `__child`) and reports
 //! its peak resident memory. The table goes to standard output, the same
@@ -24,7 +27,7 @@
 //! commits. A benchmark, never a test of speed: the machine may be noisy.
 //!
 //! Options: `--scale X` (default 1), `--runs N` (default 3), `--cases
-//! 1,2,3,4,5,6` (default all), `--sizes 1000,20000,100000` (case 3's
+//! 1,2,3,4,5,6,7` (default all), `--sizes 1000,20000,100000` (case 3's
 //! customer counts; case 4 uses the first, cases 5 and 6 the second),
 //! `--json PATH`, `--seed N`.
 
@@ -112,7 +115,7 @@ impl Args {
         let mut out = Args {
             scale: 1.0,
             runs: 3,
-            cases: vec![1, 2, 3, 4, 5, 6],
+            cases: vec![1, 2, 3, 4, 5, 6, 7],
             sizes: vec![1_000, 20_000, 100_000],
             json: PathBuf::from("bench.json"),
             seed: 42,
@@ -328,6 +331,26 @@ impl Bench<'_> {
                 self.outcomes.retain(|o| o.case != "5");
             }
         }
+        if has(7) {
+            self.jobs("7 1a", "orders_orderitem alone", "items-alone", &url, &[])?;
+            self.jobs(
+                "7 1b",
+                "orders_orderitem with its parents",
+                "items",
+                &url,
+                &[],
+            )?;
+            for &n in &sizes {
+                let sample = format!("accounts_customer={n}");
+                self.jobs(
+                    &format!("7 3 {n}"),
+                    &format!("slice of {n} customers"),
+                    "shop",
+                    &url,
+                    &["--sample", &sample],
+                )?;
+            }
+        }
         Ok(())
     }
 
@@ -419,6 +442,43 @@ impl Bench<'_> {
             let secs = self.psql(url, &floor::copy_tables(&names, &floor_dir), false)?;
             outcome.floor.push(secs);
             outcome.floor_rows = csv_rows(&floor_dir)?;
+        }
+        self.report(&outcome);
+        self.outcomes.push(outcome);
+        Ok(())
+    }
+
+    /// `--jobs 2` vs `--jobs 1`, paired, ours against ours; fails unless
+    /// both write the same bytes.
+    fn jobs(
+        &mut self,
+        case: &str,
+        what: &str,
+        jobs: &str,
+        url: &str,
+        extra: &[&str],
+    ) -> Result<()> {
+        let what = format!("{what}, --jobs 2 vs --jobs 1");
+        eprintln!("case {case}: {what}");
+        let mut outcome = self.outcome(case, &what, None);
+        for _ in 0..self.args.runs {
+            let one = self.fresh_dir("jobs-1");
+            let mut args = self.slice_args(url, &one, extra);
+            args.extend(["--jobs".to_string(), "1".to_string()]);
+            let (secs, _) = self.ours(jobs, &args)?;
+            outcome.floor.push(secs);
+            let two = self.fresh_dir("jobs-2");
+            let mut args = self.slice_args(url, &two, extra);
+            args.extend(["--jobs".to_string(), "2".to_string()]);
+            let (secs, peak) = self.ours(jobs, &args)?;
+            let (a, b) = (read_manifest(&one)?, read_manifest(&two)?);
+            if a["tables"] != b["tables"] {
+                return Err(format!(
+                    "case {case}: --jobs 2 wrote other files than --jobs 1"
+                ));
+            }
+            outcome.record_ours(secs, peak, manifest_rows(&b));
+            outcome.floor_rows = manifest_rows(&a);
         }
         self.report(&outcome);
         self.outcomes.push(outcome);

@@ -168,6 +168,10 @@ impl ConcurrentTables for DirSink {
 }
 
 impl TableWriter for TableFile {
+    fn rows(&self) -> u64 {
+        self.counter.records
+    }
+
     fn write(&mut self, bytes: &[u8]) -> Result<()> {
         TableFile::write(self, bytes)
     }

@@ -61,6 +61,9 @@ pub trait TableWriter {
     /// Appends CSV bytes (whole or partial records).
     fn write(&mut self, bytes: &[u8]) -> Result<()>;
 
+    /// The whole records written so far, for progress.
+    fn rows(&self) -> u64;
+
     /// Ends the table; returns its row count and the SHA-256 of what a file
     /// of it holds (header included).
     fn finish(self: Box<Self>) -> Result<(u64, String)>;

@@ -1078,6 +1078,10 @@ struct PgTableWriter<'t> {
 }
 
 impl TableWriter for PgTableWriter<'_> {
+    fn rows(&self) -> u64 {
+        self.counter.records
+    }
+
     fn write(&mut self, bytes: &[u8]) -> Result<()> {
         crate::interrupt::check()?;
         self.hash.update(bytes);

@@ -207,11 +207,11 @@ impl<'a> PgSource<'a> {
         f: impl FnOnce(&mut dyn Read) -> Result<T>,
     ) -> Result<T> {
         crate::interrupt::check()?;
-        let mut reader = self
+        let reader = self
             .tx()
             .copy_out(&sql::copy_out(query))
             .map_err(|e| Error::query(format!("reading rows of {table}"), e))?;
-        f(&mut reader)
+        read_ahead(reader, f)
     }
 }
 
@@ -563,6 +563,82 @@ impl Source for PgSource<'_> {
                 .map_err(|e| Error::query("ending the read-only snapshot", e)),
             None => Ok(()),
         }
+    }
+}
+
+/// How much [`read_ahead`] gathers before it hands a chunk over.
+const READ_AHEAD_CHUNK: usize = 1 << 18;
+
+/// Runs `f` on what `reader` gives, while a thread of its own reads ahead
+/// (a few chunks at most). The driver enters its runtime once per message
+/// and `COPY ... TO STDOUT` sends one message per row: on a thread of its
+/// own that cost overlaps with the writing, faking and hashing `f` does.
+fn read_ahead<T>(
+    mut reader: impl std::io::BufRead + Send,
+    f: impl FnOnce(&mut dyn Read) -> Result<T>,
+) -> Result<T> {
+    std::thread::scope(|scope| {
+        let (send, receive) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(4);
+        scope.spawn(move || {
+            // The stream must not be polled again once it ended.
+            let mut ended = false;
+            while !ended {
+                let mut chunk = Vec::with_capacity(READ_AHEAD_CHUNK);
+                while chunk.len() < READ_AHEAD_CHUNK {
+                    let n = match reader.fill_buf() {
+                        Ok([]) => {
+                            ended = true;
+                            break;
+                        }
+                        Ok(bytes) => {
+                            chunk.extend_from_slice(bytes);
+                            bytes.len()
+                        }
+                        Err(e) => {
+                            let _ = send.send(Err(e));
+                            return;
+                        }
+                    };
+                    reader.consume(n);
+                }
+                // A failed send: the reader is gone.
+                if !chunk.is_empty() && send.send(Ok(chunk)).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut chunks = Chunks {
+            receive,
+            current: Vec::new(),
+            at: 0,
+        };
+        // Dropping the chunks stops the thread at its next send.
+        f(&mut chunks)
+    })
+}
+
+/// The reading end of [`read_ahead`].
+struct Chunks {
+    receive: std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
+    current: Vec<u8>,
+    at: usize,
+}
+
+impl Read for Chunks {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.at == self.current.len() {
+            match self.receive.recv() {
+                Ok(chunk) => {
+                    self.current = chunk?;
+                    self.at = 0;
+                }
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.current.len() - self.at);
+        buf[..n].copy_from_slice(&self.current[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
     }
 }
 
