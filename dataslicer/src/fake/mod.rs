@@ -156,6 +156,12 @@ type Shared<T> = Arc<Mutex<T>>;
 /// tenth of the faking time).
 type FastHash = std::hash::BuildHasherDefault<FastHasher>;
 
+/// Every fake a `unique` column gave.
+type Used = HashSet<Box<str>, FastHash>;
+
+/// The fake each original got (by fingerprint), for `consistent, unique`.
+type ByOriginal = HashMap<[u8; 16], Box<str>, FastHash>;
+
 /// See [`FastHash`]: FxHash's mixing, eight bytes at a time.
 #[derive(Default)]
 struct FastHasher(u64);
@@ -279,10 +285,10 @@ pub struct ColumnFaker {
     json_keys: Vec<(&'static str, ColumnFaker)>,
     /// Every value returned so far, for a `unique` column; shared by the
     /// `consistent, unique` columns of one kind (see [`ColumnFaker::share`]).
-    used: Option<Shared<HashSet<Box<str>, FastHash>>>,
+    used: Option<Shared<Used>>,
     /// The value given to each original, for a `consistent` and `unique`
     /// column, keyed by a hash of the normalised original; shared like `used`.
-    by_original: Option<Shared<HashMap<[u8; 16], Box<str>, FastHash>>>,
+    by_original: Option<Shared<ByOriginal>>,
     /// The width of the numeric suffix tried first on a collision; grows when
     /// more than half the suffixes of this width are taken.
     suffix_digits: u32,
