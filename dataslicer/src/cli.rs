@@ -41,7 +41,8 @@ use crate::location::{distinct_databases, distinct_dirs};
 use crate::manifest::Manifest;
 use crate::model::Model;
 use crate::plan::{self, Plan};
-use crate::run::{Options, load_with_notes, slice};
+use crate::progress;
+use crate::run::{Options, load_reporting, slice};
 use crate::sink::{DirSink, IfExists, PgSink};
 use crate::source::{DirSource, PgSource, Source};
 use crate::walk::{Cap, Walk};
@@ -109,6 +110,10 @@ struct RawLoad {
     /// When a target table has rows: fail, truncate or merge.
     #[arg(long, default_value = "fail")]
     if_exists: String,
+    /// Show no progress (bars on a terminal, a line per table otherwise)
+    /// and no summary on standard error.
+    #[arg(long)]
+    no_progress: bool,
     #[command(flatten)]
     connection: RawConnection,
 }
@@ -456,6 +461,7 @@ impl<'a> App<'a> {
             }
             RawCommand::Load(raw) => {
                 let if_exists: IfExists = raw.if_exists.parse()?;
+                let no_progress = raw.no_progress;
                 let Location::Dir(from) = Location::parse(&raw.from)? else {
                     return Err(Error::Usage(format!(
                         "load --from {}: load reads a slice directory; to copy between \
@@ -484,7 +490,12 @@ impl<'a> App<'a> {
                 interrupt::check()?;
                 let mut client = settings.connect()?;
                 let _watch = interrupt::watch(&client, settings);
-                let (manifest, notes) = load_with_notes(&from, &mut client, if_exists)?;
+                let (manifest, notes) = match no_progress {
+                    true => load_reporting(&from, &mut client, if_exists, &progress::Silent)?,
+                    false => {
+                        load_reporting(&from, &mut client, if_exists, &progress::Stderr::new())?
+                    }
+                };
                 let mut out = report(&format!("loaded {} into {to}", from.display()), &manifest);
                 for note in notes {
                     out.push_str(&format!("note: {note}\n"));

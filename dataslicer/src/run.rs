@@ -235,13 +235,40 @@ pub fn load_with_notes(
     client: &mut Client,
     if_exists: IfExists,
 ) -> Result<(Manifest, Vec<String>)> {
-    let source = DirSource::open(dir.as_ref())?;
+    load_reporting(dir, client, if_exists, &progress::Silent)
+}
+
+/// [`load_with_notes`], telling `report` how far each table is (the
+/// manifest's row counts give the bars their lengths).
+pub fn load_reporting(
+    dir: impl AsRef<Path>,
+    client: &mut Client,
+    if_exists: IfExists,
+    report: &dyn Report,
+) -> Result<(Manifest, Vec<String>)> {
+    let result = load_inner(dir.as_ref(), client, if_exists, report);
+    report.finished();
+    result
+}
+
+fn load_inner(
+    dir: &Path,
+    client: &mut Client,
+    if_exists: IfExists,
+    report: &dyn Report,
+) -> Result<(Manifest, Vec<String>)> {
+    let source = DirSource::open(dir)?;
     let manifest = source.manifest().clone();
     let mut sink = PgSink::begin(client, if_exists)?;
     let result = (|| {
         sink.begin(&manifest.tables)?;
-        for table in &manifest.tables {
+        report.status(&format!("loading {} tables", manifest.tables.len()));
+        for (place, table) in manifest.tables.iter().enumerate() {
             crate::interrupt::pause_point("table");
+            let start = std::time::Instant::now();
+            report.table_started(place, &table.table, Some(table.rows));
+            let mut sent: u64 = 0;
+            let mut reported_at: u64 = 0;
             let path = source.path().join(&table.file);
             let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
             let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
@@ -255,6 +282,11 @@ pub fn load_with_notes(
                     break;
                 }
                 writer.write(&buf[..n])?;
+                sent += n as u64;
+                if sent - reported_at >= 1 << 18 {
+                    reported_at = sent;
+                    report.table_progress(place, writer.rows());
+                }
             }
             let (rows, _) = writer.finish()?;
             // The directory was checked when opened; this catches a file
@@ -270,8 +302,18 @@ pub fn load_with_notes(
                 });
             }
             sink.table_done(table)?;
+            report.table_done(
+                place,
+                &progress::TableDone {
+                    table: table.table.clone(),
+                    rows,
+                    bytes: sent,
+                    elapsed: start.elapsed(),
+                },
+            );
         }
         crate::interrupt::check()?;
+        report.status("committing (PostgreSQL checks the deferred constraints)");
         sink.finish(&manifest)
     })();
     if result.is_err() {

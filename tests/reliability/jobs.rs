@@ -2,7 +2,8 @@
 //! snapshot. The files are byte for byte those of one connection, shared
 //! `consistent, unique` fakes included; rows changed in the source while
 //! the workers copy are not seen; a worker that cannot connect fails the
-//! run and leaves nothing behind.
+//! run and leaves nothing behind. And what a run shows while it works: off
+//! a terminal, a line per table and a summary.
 
 use super::kill::{shop_source, spawn, wait_for};
 use super::support::*;
@@ -368,5 +369,79 @@ fn a_worker_that_cannot_connect_fails_the_run_and_leaves_nothing() {
         scratch.entries().into_iter().collect::<Vec<_>>(),
         ["one"],
         "no temporary directory left"
+    );
+}
+
+#[test]
+fn progress_off_a_terminal_is_a_line_per_table_and_a_summary() {
+    let db = shop_source("jobs_progress", 500);
+    let home = Scratch::new("jobs-progress");
+    let slice = output(&mut shop(
+        &home.path(""),
+        &[
+            "slice",
+            "--from",
+            db.url(),
+            "--to",
+            "slice",
+            "--sample",
+            "accounts_customer=50",
+            "--jobs",
+            "2",
+        ],
+        &[],
+    ));
+    assert!(slice.status.success(), "{}", text(&slice));
+    let manifest = dataslicer::DirSource::open(home.path("slice"))
+        .expect("a complete slice")
+        .manifest()
+        .clone();
+    let target = TestDb::create_from_schema_of("jobs_progress_target", &db);
+    let load = output(&mut shop(
+        &home.path(""),
+        &["load", "--from", "slice", "--to", target.url()],
+        &[],
+    ));
+    assert!(load.status.success(), "{}", text(&load));
+    for out in [&slice, &load] {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let total: u64 = manifest.tables.iter().map(|t| t.rows).sum();
+        for table in &manifest.tables {
+            let line = format!("{}: {} rows, ", table.table, table.rows);
+            assert!(stderr.contains(&line), "no line {line:?} in:\n{stderr}");
+            assert!(
+                stderr.lines().any(|l| l.starts_with(&table.table)
+                    && l.split_whitespace().nth(1) == Some(&table.rows.to_string())),
+                "no summary row of {} in:\n{stderr}",
+                table.table
+            );
+        }
+        let last = stderr.lines().last().unwrap_or_default();
+        assert!(
+            last.starts_with("total") && last.split_whitespace().nth(1) == Some(&total.to_string()),
+            "the summary ends with the total of {total} rows:\n{stderr}"
+        );
+        // No bar drawing codes off a terminal.
+        assert!(!stderr.contains('\u{1b}'), "{stderr}");
+    }
+    let quiet = output(&mut shop(
+        &home.path(""),
+        &[
+            "slice",
+            "--from",
+            db.url(),
+            "--to",
+            "quiet",
+            "--sample",
+            "accounts_customer=50",
+            "--no-progress",
+        ],
+        &[],
+    ));
+    assert!(quiet.status.success(), "{}", text(&quiet));
+    assert!(
+        quiet.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&quiet.stderr)
     );
 }

@@ -106,6 +106,7 @@ fn sigterm_during_a_load_rolls_it_back() {
             target.url(),
             "--if-exists",
             "truncate",
+            "--no-progress",
         ],
         Some(("table", &flag)),
     );
