@@ -64,38 +64,61 @@ pub fn any_param(column: &str, kind: KeyKind, n: usize) -> String {
 /// `col = ANY('{...}'::type)` with the keys written as an array literal: for
 /// COPY, which takes no parameters. The keys are the tool's own values.
 pub fn any_literal(column: &str, keys: &KeySet) -> String {
+    let mut out = String::new();
+    push_any_literal(&mut out, column, keys);
+    out
+}
+
+/// [`any_literal`] appended to `out`: a COPY of half a million parents'
+/// rows names them all, so the list is written once, in place.
+pub fn push_any_literal(out: &mut String, column: &str, keys: &KeySet) {
     let kind = keys.kind();
-    let mut array = String::with_capacity(keys.len() * 8 + 2);
-    array.push('{');
+    out.reserve(keys.len() * 8 + column.len() + 32);
+    match kind {
+        KeyKind::Text => out.push_str(&format!("{}::text", ident(column))),
+        _ => out.push_str(&ident(column)),
+    }
+    out.push_str(" = ANY('{");
     keys.for_each_text(|i, key| {
         if i > 0 {
-            array.push(',');
+            out.push(',');
         }
         match kind {
-            KeyKind::Int | KeyKind::Uuid => array.push_str(key),
+            KeyKind::Int | KeyKind::Uuid => out.push_str(key),
             KeyKind::Text => {
-                // Array element syntax: always double-quote, escape \ and ".
-                array.push('"');
+                // Array element syntax: always double-quote, escape \ and ";
+                // then the string literal's own: double the single quote.
+                out.push('"');
                 for c in key.chars() {
-                    if c == '"' || c == '\\' {
-                        array.push('\\');
+                    match c {
+                        '"' | '\\' => {
+                            out.push('\\');
+                            out.push(c);
+                        }
+                        '\'' => out.push_str("''"),
+                        c => out.push(c),
                     }
-                    array.push(c);
                 }
-                array.push('"');
+                out.push('"');
             }
         }
     });
-    array.push('}');
-    let column = match kind {
-        KeyKind::Text => format!("{}::text", ident(column)),
-        _ => ident(column),
-    };
-    format!(
-        "{column} = ANY({}::{})",
-        literal(&array),
-        key_array_type(kind)
-    )
+    out.push_str("}'::");
+    out.push_str(key_array_type(kind));
+    out.push(')');
+}
+
+/// `COPY (SELECT ... WHERE <column = ANY(keys)> ORDER BY ...) TO STDOUT
+/// (FORMAT csv)`, built in one buffer.
+pub fn copy_out_where(select: &str, column: &str, keys: &KeySet, order: &str) -> String {
+    let mut out = String::with_capacity(select.len() + order.len() + keys.len() * 8 + 64);
+    out.push_str("COPY (");
+    out.push_str(select);
+    out.push_str(" WHERE ");
+    push_any_literal(&mut out, column, keys);
+    out.push_str(order);
+    out.push_str(") TO STDOUT (FORMAT csv)");
+    out
 }
 
 /// `COPY (query) TO STDOUT (FORMAT csv)`.
@@ -141,6 +164,10 @@ mod tests {
         assert_eq!(
             any_literal("code", &texts),
             r#""code"::text = ANY('{"a\"b","c''d","e\\f"}'::text[])"#
+        );
+        assert_eq!(
+            copy_out_where("SELECT \"id\" FROM \"t\"", "id", &ints, " ORDER BY \"id\""),
+            r#"COPY (SELECT "id" FROM "t" WHERE "id" = ANY('{1,2,3}'::int8[]) ORDER BY "id") TO STDOUT (FORMAT csv)"#
         );
     }
 }

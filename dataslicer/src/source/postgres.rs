@@ -10,6 +10,7 @@ use crate::model::{GenericRelation, KeyKind, Model, TableName};
 use crate::schema::{self, Checked};
 use crate::source::{ContentType, Found, KeyQuery, Source, Workers};
 use crate::sql;
+use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
 use postgres::{Client, IsolationLevel, Transaction};
 use std::io::Read;
@@ -138,19 +139,21 @@ impl<'a> PgSource<'a> {
         if let Some(extra) = &extra {
             params.push(extra.as_ref());
         }
-        let rows = self
+        let fail = |source: postgres::Error| match filter {
+            Some(f) => Error::Filter {
+                table: model.table.to_string(),
+                filter: f.sql.clone(),
+                source,
+            },
+            None => Error::query(format!("selecting keys of {}", model.table), source),
+        };
+        // Row by row: the keys of a whole table never sit in memory as rows.
+        let mut rows = self
             .tx()
-            .query(query, &params)
-            .map_err(|source| match filter {
-                Some(f) => Error::Filter {
-                    table: model.table.to_string(),
-                    filter: f.sql.clone(),
-                    source,
-                },
-                None => Error::query(format!("selecting keys of {}", model.table), source),
-            })?;
+            .query_raw(query, params.iter().copied())
+            .map_err(fail)?;
         let kind = model.key_kind();
-        for row in rows {
+        while let Some(row) = rows.next().map_err(fail)? {
             let key = read_key(&row, 0, kind);
             for (i, &(_, kind)) in parents.iter().enumerate() {
                 if let Some(key) = read_optional_key(&row, i + 1, kind) {
@@ -206,10 +209,20 @@ impl<'a> PgSource<'a> {
         query: &str,
         f: impl FnOnce(&mut dyn Read) -> Result<T>,
     ) -> Result<T> {
+        self.copy_statement(table, &sql::copy_out(query), f)
+    }
+
+    /// Streams the rows of a whole `COPY ... TO STDOUT` statement to `f`.
+    fn copy_statement<T>(
+        &mut self,
+        table: &TableName,
+        statement: &str,
+        f: impl FnOnce(&mut dyn Read) -> Result<T>,
+    ) -> Result<T> {
         crate::interrupt::check()?;
         let reader = self
             .tx()
-            .copy_out(&sql::copy_out(query))
+            .copy_out(statement)
             .map_err(|e| Error::query(format!("reading rows of {table}"), e))?;
         read_ahead(reader, f)
     }
@@ -534,20 +547,16 @@ impl Source for PgSource<'_> {
         match selection {
             Selection::All => self.copy_out(&model.table, &format!("{base}{order}"), |r| f(r)),
             // One statement, so that the file is in key order like every other.
-            Selection::Referencing { column, parents } => {
-                let condition = sql::any_literal(column, parents);
-                self.copy_out(
-                    &model.table,
-                    &format!("{base} WHERE {condition}{order}"),
-                    |r| f(r),
-                )
-            }
+            Selection::Referencing { column, parents } => self.copy_statement(
+                &model.table,
+                &sql::copy_out_where(&base, column, parents, &order),
+                |r| f(r),
+            ),
             Selection::Keys(keys) => {
                 for chunk in keys.chunks(batch_size) {
-                    let condition = sql::any_literal(model.primary_key, &chunk);
-                    self.copy_out(
+                    self.copy_statement(
                         &model.table,
-                        &format!("{base} WHERE {condition}{order}"),
+                        &sql::copy_out_where(&base, model.primary_key, &chunk, &order),
                         |r| f(r),
                     )?;
                 }
