@@ -445,3 +445,52 @@ fn progress_off_a_terminal_is_a_line_per_table_and_a_summary() {
         String::from_utf8_lossy(&quiet.stderr)
     );
 }
+
+#[test]
+fn ctrl_c_stops_every_worker_and_removes_the_partial_directory() {
+    let db = shop_source("jobs_sigint", 2_000);
+    let home = Scratch::new("jobs-sigint");
+    let flag = home.path("flag");
+    let mut child = spawn(
+        &home.path(""),
+        &[
+            "slice",
+            "--from",
+            db.url(),
+            "--to",
+            "slice",
+            "--jobs",
+            "3",
+            "--no-progress",
+        ],
+        Some(("table", &flag)),
+    );
+    wait_for(&flag, &mut child);
+    super::signals::send("INT", child.id());
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let start = std::time::Instant::now();
+    while child.try_wait().expect("the run's status").is_none() {
+        let _ = std::fs::remove_file(&flag);
+        assert!(start.elapsed().as_secs() < 120, "the run never ended");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let out = child.wait_with_output().expect("the run ends");
+    assert_eq!(out.status.code(), Some(130), "{}", text(&out));
+    assert!(
+        text(&out).contains("interrupted by SIGINT"),
+        "{}",
+        text(&out)
+    );
+    assert!(home.entries().is_empty(), "left: {:?}", home.entries());
+    // No worker is left connected.
+    let mut admin = db.client();
+    let others: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() \
+             AND pid <> pg_backend_pid()",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(others, 0, "connections left open");
+}

@@ -8,7 +8,7 @@ use dataslicer_dev::{Scratch, TestDb, pg_dump_data};
 use std::process::Command;
 
 /// Sends a signal with the shell's own `kill` (no other program needed).
-fn send(signal: &str, pid: u32) {
+pub fn send(signal: &str, pid: u32) {
     let status = Command::new("sh")
         .args(["-c", &format!("kill -{signal} {pid}")])
         .status()
