@@ -225,6 +225,8 @@ fn in_parallel(
     // schedule changes no byte of the output.
     let cost = |g: &Group| -> u64 { g.places.iter().map(|&p| expected[p].unwrap_or(0)).sum() };
     groups.sort_by_key(|g| std::cmp::Reverse(cost(g)));
+    // No more connections than groups to give them.
+    let helpers = cx.options.jobs.min(groups.len()).saturating_sub(1);
     let queue = Mutex::new(VecDeque::from(groups));
     let results: Mutex<Vec<Option<Written>>> =
         Mutex::new((0..tables.len()).map(|_| None).collect());
@@ -262,7 +264,7 @@ fn in_parallel(
         Ok(())
     };
     std::thread::scope(|scope| {
-        for _ in 1..cx.options.jobs.min(tables.len()) {
+        for _ in 0..helpers {
             scope.spawn(|| {
                 if let Err(e) = workers.run(&mut |source| work(source)) {
                     fail(e);
