@@ -54,6 +54,25 @@ impl IntKeys {
     }
 }
 
+impl IntKeys {
+    /// The keys as runs of consecutive integers, `(first, last)`, in order.
+    pub fn runs(&self) -> impl Iterator<Item = (i64, i64)> + '_ {
+        let mut keys = self.iter().peekable();
+        std::iter::from_fn(move || {
+            let first = keys.next()?;
+            let mut last = first;
+            while let Some(&next) = keys.peek() {
+                if last.checked_add(1) != Some(next) {
+                    break;
+                }
+                last = next;
+                keys.next();
+            }
+            Some((first, last))
+        })
+    }
+}
+
 impl FromIterator<i64> for IntKeys {
     fn from_iter<I: IntoIterator<Item = i64>>(iter: I) -> Self {
         let mut keys = IntKeys::default();
@@ -62,6 +81,15 @@ impl FromIterator<i64> for IntKeys {
         }
         keys
     }
+}
+
+/// One query's share of a [`KeySet`]: see [`KeySet::batches`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Batch {
+    /// Every integer from the first to the second, both included.
+    Range(i64, i64),
+    /// These keys.
+    Keys(KeySet),
 }
 
 /// A set of keys of one table: integers, text or UUIDs, sorted.
@@ -217,6 +245,47 @@ impl KeySet {
         out
     }
 
+    /// The keys in order, for queries: sets of at most `size` keys, except
+    /// that a run of at least `size` consecutive integers is one
+    /// [`Batch::Range`], however long (a whole table's keys are one range,
+    /// and one query).
+    pub fn batches(&self, size: usize) -> Vec<Batch> {
+        let size = size.max(1);
+        let KeySet::Int(ints) = self else {
+            return self.chunks(size).into_iter().map(Batch::Keys).collect();
+        };
+        let mut out = Vec::new();
+        let mut pending = KeySet::new(KeyKind::Int);
+        let end_run = |out: &mut Vec<Batch>, pending: &mut KeySet, start: i64, end: i64| {
+            if (end - start) as u128 + 1 >= size as u128 {
+                if !pending.is_empty() {
+                    out.push(Batch::Keys(std::mem::replace(
+                        pending,
+                        KeySet::new(KeyKind::Int),
+                    )));
+                }
+                out.push(Batch::Range(start, end));
+                return;
+            }
+            for k in start..=end {
+                pending.insert(Key::Int(k));
+                if pending.len() == size {
+                    out.push(Batch::Keys(std::mem::replace(
+                        pending,
+                        KeySet::new(KeyKind::Int),
+                    )));
+                }
+            }
+        };
+        for (start, end) in ints.runs() {
+            end_run(&mut out, &mut pending, start, end);
+        }
+        if !pending.is_empty() {
+            out.push(Batch::Keys(pending));
+        }
+        out
+    }
+
     /// Adds every key of `other` that is new here, and returns those.
     pub fn merge_new(&mut self, other: KeySet) -> KeySet {
         if let (KeySet::Int(mine), KeySet::Int(theirs)) = (&mut *self, &other) {
@@ -364,5 +433,43 @@ mod tests {
         let added = set.merge_new(KeySet::from_ints([2, 3]));
         assert_eq!(added, KeySet::from_ints([3]));
         assert_eq!(set, KeySet::from_ints([1, 2, 3]));
+    }
+
+    #[test]
+    fn long_runs_of_integers_are_one_range_and_the_rest_sets_in_order() {
+        let keys = KeySet::from_ints((1..=10).chain([12, 14]).chain(20..=22).chain(30..=41));
+        let batches = keys.batches(4);
+        let ints = |v: &[i64]| Batch::Keys(KeySet::from_ints(v.iter().copied()));
+        assert_eq!(
+            batches,
+            [
+                Batch::Range(1, 10),
+                ints(&[12, 14, 20, 21]),
+                ints(&[22]),
+                Batch::Range(30, 41),
+            ]
+        );
+        // Every key once, in order.
+        let mut seen = Vec::new();
+        for batch in &batches {
+            match batch {
+                Batch::Range(a, b) => seen.extend(*a..=*b),
+                Batch::Keys(k) => seen.extend(k.iter().map(|k| match k {
+                    Key::Int(i) => i,
+                    _ => unreachable!(),
+                })),
+            }
+        }
+        assert_eq!(
+            seen,
+            keys.iter()
+                .map(|k| match k {
+                    Key::Int(i) => i,
+                    _ => 0,
+                })
+                .collect::<Vec<_>>()
+        );
+        let texts = KeySet::from_texts(["a", "b", "c"]);
+        assert_eq!(texts.batches(2).len(), 2);
     }
 }

@@ -108,17 +108,57 @@ pub fn push_any_literal(out: &mut String, column: &str, keys: &KeySet) {
     out.push(')');
 }
 
-/// `COPY (SELECT ... WHERE <column = ANY(keys)> ORDER BY ...) TO STDOUT
-/// (FORMAT csv)`, built in one buffer.
+/// How long a run of consecutive integer keys must be for [`copy_out_where`]
+/// to write it as a range.
+const RANGE_RUN: i64 = 16;
+
+/// `COPY (SELECT ... WHERE <column in keys> ORDER BY ...) TO STDOUT (FORMAT
+/// csv)`, built in one buffer. Runs of at least 16 consecutive integer keys
+/// are written as `column BETWEEN first AND last` (every order of a whole
+/// table is one range), the other keys as [`any_literal`].
 pub fn copy_out_where(select: &str, column: &str, keys: &KeySet, order: &str) -> String {
-    let mut out = String::with_capacity(select.len() + order.len() + keys.len() * 8 + 64);
+    let mut out = String::with_capacity(select.len() + order.len() + 64);
     out.push_str("COPY (");
     out.push_str(select);
     out.push_str(" WHERE ");
-    push_any_literal(&mut out, column, keys);
+    push_in_condition(&mut out, column, keys);
     out.push_str(order);
     out.push_str(") TO STDOUT (FORMAT csv)");
     out
+}
+
+/// The condition that `column` holds one of `keys`: see [`copy_out_where`].
+fn push_in_condition(out: &mut String, column: &str, keys: &KeySet) {
+    let KeySet::Int(ints) = keys else {
+        return push_any_literal(out, column, keys);
+    };
+    let mut ranges = Vec::new();
+    let mut rest = KeySet::new(KeyKind::Int);
+    for (first, last) in ints.runs() {
+        if last - first + 1 >= RANGE_RUN {
+            ranges.push((first, last));
+        } else {
+            for k in first..=last {
+                rest.insert(crate::keys::Key::Int(k));
+            }
+        }
+    }
+    if ranges.is_empty() {
+        return push_any_literal(out, column, &rest);
+    }
+    let column_sql = ident(column);
+    out.push('(');
+    for (i, (first, last)) in ranges.iter().enumerate() {
+        if i > 0 {
+            out.push_str(" OR ");
+        }
+        out.push_str(&format!("{column_sql} BETWEEN {first} AND {last}"));
+    }
+    if !rest.is_empty() {
+        out.push_str(" OR ");
+        push_any_literal(out, column, &rest);
+    }
+    out.push(')');
 }
 
 /// `COPY (query) TO STDOUT (FORMAT csv)`.
@@ -164,6 +204,11 @@ mod tests {
         assert_eq!(
             any_literal("code", &texts),
             r#""code"::text = ANY('{"a\"b","c''d","e\\f"}'::text[])"#
+        );
+        let runs = KeySet::from_ints((1..=20).chain([25, 27]).chain(100..=200));
+        assert_eq!(
+            copy_out_where("SELECT 1 FROM \"t\"", "k", &runs, ""),
+            r#"COPY (SELECT 1 FROM "t" WHERE ("k" BETWEEN 1 AND 20 OR "k" BETWEEN 100 AND 200 OR "k" = ANY('{25,27}'::int8[]))) TO STDOUT (FORMAT csv)"#
         );
         assert_eq!(
             copy_out_where("SELECT \"id\" FROM \"t\"", "id", &ints, " ORDER BY \"id\""),

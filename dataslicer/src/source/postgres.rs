@@ -5,7 +5,7 @@ use crate::catalog::{Catalog, Table as LiveTable};
 use crate::connect::Settings;
 use crate::error::{Error, Result};
 use crate::job::Filter;
-use crate::keys::{Key, KeySet, Selection};
+use crate::keys::{Batch, Key, KeySet, Selection};
 use crate::model::{GenericRelation, KeyKind, Model, TableName};
 use crate::schema::{self, Checked};
 use crate::source::{ContentType, Found, KeyQuery, Source, Workers};
@@ -552,13 +552,20 @@ impl Source for PgSource<'_> {
                 &sql::copy_out_where(&base, column, parents, &order),
                 |r| f(r),
             ),
+            // Long runs of consecutive keys (most of a table, or all of it)
+            // are one range, and one query; the other keys go in batches.
             Selection::Keys(keys) => {
-                for chunk in keys.chunks(batch_size) {
-                    self.copy_statement(
-                        &model.table,
-                        &sql::copy_out_where(&base, model.primary_key, &chunk, &order),
-                        |r| f(r),
-                    )?;
+                for batch in keys.batches(batch_size) {
+                    let statement = match batch {
+                        Batch::Range(first, last) => sql::copy_out(&format!(
+                            "{base} WHERE {key} BETWEEN {first} AND {last}{order}",
+                            key = sql::ident(model.primary_key)
+                        )),
+                        Batch::Keys(chunk) => {
+                            sql::copy_out_where(&base, model.primary_key, &chunk, &order)
+                        }
+                    };
+                    self.copy_statement(&model.table, &statement, |r| f(r))?;
                 }
                 Ok(())
             }
