@@ -258,6 +258,14 @@
 //! SHA-256, row counts, headers, the models' columns) before anything is
 //! written. [`load`] puts a slice directory into PostgreSQL exactly as it is.
 //!
+//! With [`Options::jobs`] above 1, a PostgreSQL source made
+//! [`with_workers`](PgSource::with_workers) writes a directory's tables on
+//! that many connections at once, every one on the first connection's
+//! exported snapshot; the files are byte for byte those of one connection.
+//! [`run::slice_reporting`] and [`run::load_reporting`] tell a
+//! [`progress::Report`] how far each table is ([`progress::Stderr`] draws
+//! bars or lines; `Options::progress` picks it for [`slice()`]).
+//!
 //! Writing into PostgreSQL is one transaction: `COPY ... FROM STDIN` table by
 //! table in the manifest's order with deferred constraints; foreign keys
 //! that close a cycle and cannot be deferred are loaded NULL first and set
