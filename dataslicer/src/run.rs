@@ -58,7 +58,7 @@ pub fn slice(
     }
 }
 
-/// [`slice`], telling `report` what it does.
+/// [`slice()`], telling `report` what it does.
 pub fn slice_reporting(
     source: &mut dyn Source,
     sink: &mut dyn Sink,
