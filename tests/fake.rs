@@ -7,6 +7,7 @@
 //!
 //! Each test has databases of its own (`TestDb`), so they run in parallel.
 
+mod ahead;
 mod consistent;
 mod empty;
 mod kinds;
