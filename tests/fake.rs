@@ -7,12 +7,12 @@
 //!
 //! Each test has databases of its own (`TestDb`), so they run in parallel.
 
-mod ahead;
 mod consistent;
 mod empty;
 mod kinds;
 mod lengths;
 mod pseudonyms;
+mod rows;
 mod seeds;
 mod shop;
 mod support;

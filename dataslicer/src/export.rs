@@ -117,49 +117,9 @@ struct RowWriter<'a> {
     /// Per lookup, how many values were written as NULL.
     nulls: Vec<u64>,
     fakers: &'a mut [Option<ColumnFaker>],
-    /// The faked columns whose fakes another thread may make ahead
-    /// ([`ColumnFaker::is_pure`]), in `fake_order`.
-    pure: Vec<usize>,
     out: Vec<u8>,
     line: u64,
 }
-
-/// What one faked field of one row needs, decided from what the query read
-/// of it: the same decision wherever the fake is made.
-enum Need {
-    /// NULL stays NULL.
-    Null,
-    /// The empty string stays empty.
-    Empty,
-    /// Written as it came (an empty or JSON-empty value).
-    Keep(String),
-    /// A fake, from this original when the faker reads one.
-    Fake(Option<String>),
-}
-
-/// See [`Need`].
-fn need(how: ColumnRead, state: Option<std::borrow::Cow<'_, str>>, json: bool) -> Need {
-    match (how, state) {
-        (ColumnRead::Deferred, _) => Need::Fake(None),
-        (ColumnRead::IsNull, Some(null)) if null == "t" => Need::Null,
-        (ColumnRead::IsNull, _) => Need::Fake(None),
-        (_, None) => Need::Null,
-        (ColumnRead::IsEmpty, Some(empty)) if empty == "t" => Need::Empty,
-        (ColumnRead::IsEmpty, Some(_)) => Need::Fake(None),
-        (ColumnRead::JsonEmpty, Some(state)) if state != "v" => Need::Keep(state.into_owned()),
-        (ColumnRead::JsonEmpty, Some(_)) => Need::Fake(None),
-        (ColumnRead::Value, Some(value)) => {
-            if value.is_empty() || (json && crate::fake::json::empty_document(&value).is_some()) {
-                Need::Keep(value.into_owned())
-            } else {
-                Need::Fake(Some(value.into_owned()))
-            }
-        }
-    }
-}
-
-/// How many bytes of whole records go to the faking thread at a time.
-const FAKE_AHEAD_CHUNK: usize = 1 << 17;
 
 impl<'a> RowWriter<'a> {
     fn new(
@@ -205,16 +165,10 @@ impl<'a> RowWriter<'a> {
         let Action::Copy(key_index) = actions[key_column] else {
             unreachable!("the primary key is never faked nor nulled")
         };
-        let pure = named
-            .iter()
-            .copied()
-            .filter(|&i| fakers[i].as_ref().is_some_and(ColumnFaker::is_pure))
-            .collect();
         RowWriter {
             model,
             needs_row: !with.is_empty(),
             fake_order: named.into_iter().chain(with).collect(),
-            pure,
             actions,
             fields,
             key_index,
@@ -226,73 +180,10 @@ impl<'a> RowWriter<'a> {
         }
     }
 
-    /// Rewrites the records `reader` gives. When some fakes are
-    /// [pure](ColumnFaker::is_pure), a thread of its own makes those ahead,
-    /// a chunk of records at a time, while this one makes the rest and
-    /// writes: the bytes are the same either way.
     fn rewrite(&mut self, reader: &mut dyn Read, file: &mut dyn TableWriter) -> Result<()> {
-        if self.pure.is_empty() {
-            let records =
-                RecordReader::new(BufReader::with_capacity(1 << 16, reader), self.line + 1);
-            return self.rewrite_records(records, None, file);
-        }
-        let mut ahead: Vec<(usize, ColumnFaker)> = self
-            .pure
-            .iter()
-            .map(|&i| (i, self.fakers[i].clone().expect("a pure faker")))
-            .collect();
-        let (actions, key_index, fields) = (self.actions.clone(), self.key_index, self.fields);
         let table = self.model.table.to_string();
-        std::thread::scope(|scope| {
-            let (send_chunk, chunks) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
-            let (send_faked, faked) = std::sync::mpsc::sync_channel::<Faked>(2);
-            scope.spawn(move || {
-                for chunk in chunks {
-                    let fakes = fake_ahead(&chunk, &actions, key_index, fields, &mut ahead);
-                    if send_faked.send((chunk, fakes)).is_err() {
-                        return;
-                    }
-                }
-            });
-            let mut split = WholeRecords::new(reader);
-            let (mut in_flight, mut ended) = (0, false);
-            loop {
-                if !ended {
-                    match split.next_chunk().map_err(|e| Error::Read {
-                        table: table.clone(),
-                        message: crate::error::io_message(&e),
-                    })? {
-                        Some(chunk) => {
-                            send_chunk.send(chunk).expect("the faking thread runs");
-                            in_flight += 1;
-                        }
-                        None => ended = true,
-                    }
-                }
-                if in_flight == 0 && ended {
-                    return Ok(());
-                }
-                // Two chunks out at most: one being faked, one waiting.
-                if in_flight == 2 || ended {
-                    let (chunk, fakes) = faked.recv().expect("the faking thread runs");
-                    in_flight -= 1;
-                    let records = RecordReader::new(&chunk[..], self.line + 1);
-                    self.rewrite_records(records, Some(fakes.into_iter()), file)?;
-                }
-            }
-        })
-    }
-
-    /// Rewrites every record of `records`; `ahead` holds, record after
-    /// record, one entry per pure column (in `pure` order): the fake made
-    /// ahead, when the field needed one.
-    fn rewrite_records<R: std::io::BufRead>(
-        &mut self,
-        mut records: RecordReader<R>,
-        mut ahead: Option<std::vec::IntoIter<Option<Result<String>>>>,
-        file: &mut dyn TableWriter,
-    ) -> Result<()> {
-        let table = self.model.table.to_string();
+        let mut records =
+            RecordReader::new(BufReader::with_capacity(1 << 16, reader), self.line + 1);
         let single = self.model.columns.len() == 1;
         let width = self.model.columns.len();
         let row_error = |line: u64, message: String| Error::Row {
@@ -301,7 +192,6 @@ impl<'a> RowWriter<'a> {
             column: String::new(),
             message,
         };
-        let mut made_ahead: Vec<Option<Result<String>>> = Vec::with_capacity(self.pure.len());
         while records
             .next_record()
             .map_err(|e| row_error(records.line(), crate::error::io_message(&e)))?
@@ -309,10 +199,6 @@ impl<'a> RowWriter<'a> {
             if records.len() != self.fields {
                 let message = format!("expected {} fields, found {}", self.fields, records.len());
                 return Err(row_error(records.line(), message));
-            }
-            made_ahead.clear();
-            if let Some(ahead) = &mut ahead {
-                made_ahead.extend(ahead.by_ref().take(self.pure.len()));
             }
             // Which fields are copied as they came; the fakes made.
             let mut copied = vec![false; width];
@@ -352,35 +238,38 @@ impl<'a> RowWriter<'a> {
                 let Action::Fake(read, how) = self.actions[i] else {
                     unreachable!("fake_order holds fakes")
                 };
-                let state = read.and_then(|index| records.field(index).value());
-                let json = self.fakers[i].as_ref().is_some_and(|f| f.is_json_column());
+                let field = read.map(|index| records.field(index));
+                let state = field.and_then(|f| f.value());
                 // NULL and empty values are kept: `copied` for those written
                 // as they came, `values` for the text of the others.
-                let original = match need(how, state, json) {
-                    Need::Null => continue,
-                    Need::Empty => {
+                let original = match (how, state) {
+                    (ColumnRead::Deferred, _) => None,
+                    (ColumnRead::IsNull, Some(null)) if null == "t" => continue,
+                    (ColumnRead::IsNull, _) => None,
+                    (_, None) => continue,
+                    (ColumnRead::IsEmpty, Some(empty)) if empty == "t" => {
                         values[i] = Some(String::new());
                         continue;
                     }
-                    Need::Keep(value) => {
+                    (ColumnRead::IsEmpty, Some(_)) => None,
+                    (ColumnRead::JsonEmpty, Some(state)) if state != "v" => {
                         copied[i] = true;
-                        values[i] = Some(value);
+                        values[i] = Some(state.into_owned());
                         continue;
                     }
-                    Need::Fake(original) => original,
+                    (ColumnRead::JsonEmpty, Some(_)) => None,
+                    (ColumnRead::Value, Some(value)) => {
+                        let json = self.fakers[i].as_ref().is_some_and(|f| f.is_json_column());
+                        if value.is_empty()
+                            || (json && crate::fake::json::empty_document(&value).is_some())
+                        {
+                            copied[i] = true;
+                            values[i] = Some(value.into_owned());
+                            continue;
+                        }
+                        Some(value.into_owned())
+                    }
                 };
-                let ahead_place = match ahead {
-                    Some(_) => self.pure.iter().position(|&p| p == i),
-                    None => None,
-                };
-                if let Some(place) = ahead_place {
-                    let made = made_ahead
-                        .get_mut(place)
-                        .and_then(Option::take)
-                        .expect("the faking thread made every fake a row needs");
-                    values[i] = Some(made?);
-                    continue;
-                }
                 let faker = self.fakers[i].as_mut().expect("a faker per faked column");
                 let value = if self.needs_row {
                     let row: Vec<(&str, Option<&str>)> = self
@@ -420,121 +309,5 @@ impl<'a> RowWriter<'a> {
         }
         self.line = records.line();
         Ok(())
-    }
-}
-
-/// A chunk of whole records and, per record, one entry per pure column:
-/// see [`RowWriter::rewrite_records`].
-type Faked = (Vec<u8>, Vec<Option<Result<String>>>);
-
-/// The pure fakes of every record of `chunk` (see [`Faked`]), made as the
-/// writing thread would make them. A record it cannot read ends the list:
-/// the writing thread reads it too, and fails there.
-fn fake_ahead(
-    chunk: &[u8],
-    actions: &[Action],
-    key_index: usize,
-    fields: usize,
-    fakers: &mut [(usize, ColumnFaker)],
-) -> Vec<Option<Result<String>>> {
-    let mut out = Vec::new();
-    let mut records = RecordReader::new(chunk, 1);
-    while let Ok(true) = records.next_record() {
-        if records.len() != fields {
-            break;
-        }
-        let key = records.field(key_index).value().unwrap_or_default();
-        for (i, faker) in fakers.iter_mut() {
-            let Action::Fake(read, how) = actions[*i] else {
-                unreachable!("pure columns are faked")
-            };
-            let state = read.and_then(|index| records.field(index).value());
-            out.push(match need(how, state, faker.is_json_column()) {
-                Need::Fake(original) => Some(faker.fake(&key, original.as_deref(), &[])),
-                _ => None,
-            });
-        }
-    }
-    out
-}
-
-/// Cuts what a reader gives into chunks of whole records (a line feed
-/// outside quotes ends one), about [`FAKE_AHEAD_CHUNK`] bytes each; a last
-/// record without its line feed comes last, as it is.
-struct WholeRecords<'r> {
-    input: &'r mut dyn Read,
-    /// Bytes read after the last whole record.
-    rest: Vec<u8>,
-    ended: bool,
-}
-
-impl<'r> WholeRecords<'r> {
-    fn new(input: &'r mut dyn Read) -> Self {
-        WholeRecords {
-            input,
-            rest: Vec::new(),
-            ended: false,
-        }
-    }
-
-    fn next_chunk(&mut self) -> std::io::Result<Option<Vec<u8>>> {
-        let mut buf = std::mem::take(&mut self.rest);
-        let mut read = [0u8; 1 << 16];
-        while !self.ended && buf.len() < FAKE_AHEAD_CHUNK {
-            let n = self.input.read(&mut read)?;
-            if n == 0 {
-                self.ended = true;
-            }
-            buf.extend_from_slice(&read[..n]);
-        }
-        if buf.is_empty() {
-            return Ok(None);
-        }
-        if self.ended {
-            return Ok(Some(buf));
-        }
-        // The end of the last whole record.
-        let mut in_quotes = false;
-        let mut end = 0;
-        for (i, &b) in buf.iter().enumerate() {
-            match b {
-                b'"' => in_quotes = !in_quotes,
-                b'\n' if !in_quotes => end = i + 1,
-                _ => {}
-            }
-        }
-        if end == 0 {
-            // One record longer than a chunk: read on.
-            self.rest = buf;
-            return self.next_chunk_longer();
-        }
-        self.rest = buf.split_off(end);
-        Ok(Some(buf))
-    }
-
-    /// Reads until the record in `rest` ends.
-    fn next_chunk_longer(&mut self) -> std::io::Result<Option<Vec<u8>>> {
-        let mut read = [0u8; 1 << 16];
-        loop {
-            let n = self.input.read(&mut read)?;
-            if n == 0 {
-                self.ended = true;
-                return Ok(Some(std::mem::take(&mut self.rest)));
-            }
-            self.rest.extend_from_slice(&read[..n]);
-            let mut in_quotes = false;
-            let mut end = 0;
-            for (i, &b) in self.rest.iter().enumerate() {
-                match b {
-                    b'"' => in_quotes = !in_quotes,
-                    b'\n' if !in_quotes => end = i + 1,
-                    _ => {}
-                }
-            }
-            if end > 0 {
-                let tail = self.rest.split_off(end);
-                return Ok(Some(std::mem::replace(&mut self.rest, tail)));
-            }
-        }
     }
 }

@@ -265,11 +265,6 @@ const LAST_DAY: i64 = 21_914;
 /// let email = faker.fake("1", None, &[]).unwrap();
 /// assert!(email.contains('@') && email.chars().count() <= 24);
 /// ```
-///
-/// A clone shares the original's `unique` memory (see
-/// [`ColumnFaker::share`]); a faker that is [`pure`](ColumnFaker::is_pure)
-/// has none, so its clones give the same fakes on any thread.
-#[derive(Clone)]
 pub struct ColumnFaker {
     seed: u64,
     locale: Locale,
@@ -469,17 +464,6 @@ impl ColumnFaker {
     /// Whether the column is `json`/`jsonb` (see [`ColumnFaker::json_column`]).
     pub fn is_json_column(&self) -> bool {
         self.json_column
-    }
-
-    /// Whether this faker's fakes depend on nothing but the seed, the row's
-    /// key, the original and the column: not `unique` (whose fakes depend
-    /// on the fakes before them), not a `with` function (which sees the
-    /// row's other fakes), and, for JSON documents, no `unique` key inside.
-    /// Such fakes can be made in any order, on any thread.
-    pub fn is_pure(&self) -> bool {
-        self.used.is_none()
-            && !matches!(self.kind, FakeKind::With(_))
-            && self.json_keys.iter().all(|(_, sub)| sub.is_pure())
     }
 
     /// Whether the column is `unique`.

@@ -1,10 +1,9 @@
-//! Fakes that depend on nothing but the seed, the row and the column (not
-//! `unique`, not `with`) are made ahead on a thread of their own, a chunk
-//! of records at a time, while the writing thread makes the others: each
-//! row still gets exactly the fake its faker gives it, whatever the chunks
-//! (records with line breaks and quotes across chunk ends, records longer
-//! than a chunk, NULL and empty
-//! values, a `unique` and a `with` column beside them).
+//! A fake that depends on nothing but the seed, the row and the column (not
+//! `unique`, not `with`) is a function of them: each row gets exactly the
+//! fake a faker of its own gives it, whatever the table around it (records
+//! with line breaks and quotes, records longer than the export's read
+//! chunks, NULL and empty values, a `unique` and a `with` column beside
+//! them). That is what would let such fakes be made on other threads.
 
 use super::support::*;
 use dataslicer::TableName;
@@ -54,7 +53,7 @@ fn schema() -> String {
 }
 
 #[test]
-fn pure_fakes_made_ahead_are_each_rows_own_fakes() {
+fn plain_fakes_are_each_rows_own_whatever_the_table_around_them() {
     let db = TestDb::create("fake_ahead");
     db.execute(&schema());
     let scratch = Scratch::new("fake-ahead");
