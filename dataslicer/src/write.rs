@@ -69,9 +69,8 @@ pub(crate) fn write_tables(
             let written = write_one(
                 source,
                 cx,
+                (&tables[place], expected[place]),
                 place,
-                &tables[place],
-                expected[place],
                 fakers,
                 writer,
             )?;
@@ -122,13 +121,13 @@ fn expected_rows(source: &mut dyn Source, cx: &Context<'_>) -> Result<Vec<Option
         .collect()
 }
 
-/// Writes one table through `out`, reporting its progress.
+/// Writes one table (its manifest entry, with the rows it should get)
+/// through `out`, reporting its progress.
 fn write_one(
     source: &mut dyn Source,
     cx: &Context<'_>,
+    (entry, expected): (&ManifestTable, Option<u64>),
     place: usize,
-    entry: &ManifestTable,
-    expected: Option<u64>,
     fakers: TableFakers,
     out: Box<dyn TableWriter + '_>,
 ) -> Result<Written> {
@@ -249,15 +248,8 @@ fn in_parallel(
                     out: sink.open(&tables[place])?,
                     stop: &stop,
                 });
-                let written = write_one(
-                    source,
-                    cx,
-                    place,
-                    &tables[place],
-                    expected[place],
-                    fakers,
-                    out,
-                )?;
+                let table = (&tables[place], expected[place]);
+                let written = write_one(source, cx, table, place, fakers, out)?;
                 lock(&results)[place] = Some(written);
             }
         }

@@ -145,6 +145,25 @@ fn slice(url: &str, dest: &Path, jobs: usize, seed: u64) -> dataslicer::Result<M
     dataslicer::slice(&mut source, &mut sink, &people(800), &options)
 }
 
+/// Asserts that a run ended with `code`, saying `message`, and left
+/// nothing in `home`.
+fn assert_stopped(out: &std::process::Output, code: i32, message: &str, home: &Scratch) {
+    assert_eq!(out.status.code(), Some(code), "{}", text(out));
+    assert!(text(out).contains(message), "{}", text(out));
+    assert!(home.entries().is_empty(), "left: {:?}", home.entries());
+}
+
+/// Lets a run that pauses at several points (`flag` created at each) go on
+/// until it ends.
+fn release_until_done(child: &mut std::process::Child, flag: &Path) {
+    let start = std::time::Instant::now();
+    while child.try_wait().expect("the run's status").is_none() {
+        let _ = std::fs::remove_file(flag);
+        assert!(start.elapsed().as_secs() < 300, "the run never ended");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
 /// Every file of a slice; the manifest without its time of writing.
 fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
@@ -258,13 +277,7 @@ fn the_command_line_refuses_zero_jobs_before_connecting() {
         ],
         &[],
     ));
-    assert_eq!(zero.status.code(), Some(2), "{}", text(&zero));
-    assert!(
-        text(&zero).contains("--jobs must be at least 1"),
-        "{}",
-        text(&zero)
-    );
-    assert!(home.entries().is_empty(), "{:?}", home.entries());
+    assert_stopped(&zero, 2, "--jobs must be at least 1", &home);
 }
 
 #[test]
@@ -320,12 +333,7 @@ fn workers_read_the_first_connections_snapshot() {
          UPDATE products_product SET name = 'renamed ' || id;",
     );
     // The run pauses before every table and worker: let each one go.
-    let start = std::time::Instant::now();
-    while child.try_wait().expect("the run's status").is_none() {
-        let _ = std::fs::remove_file(&flag);
-        assert!(start.elapsed().as_secs() < 300, "the run never ended");
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+    release_until_done(&mut child, &flag);
     let during = child.wait_with_output().expect("the run ends");
     assert!(during.status.success(), "{}", text(&during));
     let (before, during) = (
@@ -468,20 +476,9 @@ fn ctrl_c_stops_every_worker_and_removes_the_partial_directory() {
     wait_for(&flag, &mut child);
     super::signals::send("INT", child.id());
     std::thread::sleep(std::time::Duration::from_millis(100));
-    let start = std::time::Instant::now();
-    while child.try_wait().expect("the run's status").is_none() {
-        let _ = std::fs::remove_file(&flag);
-        assert!(start.elapsed().as_secs() < 120, "the run never ended");
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+    release_until_done(&mut child, &flag);
     let out = child.wait_with_output().expect("the run ends");
-    assert_eq!(out.status.code(), Some(130), "{}", text(&out));
-    assert!(
-        text(&out).contains("interrupted by SIGINT"),
-        "{}",
-        text(&out)
-    );
-    assert!(home.entries().is_empty(), "left: {:?}", home.entries());
+    assert_stopped(&out, 130, "interrupted by SIGINT", &home);
     // No worker is left connected.
     let mut admin = db.client();
     let others: i64 = admin
