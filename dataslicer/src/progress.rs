@@ -169,17 +169,23 @@ impl Report for Stderr {
 
     fn table_started(&self, index: usize, table: &str, expected: Option<u64>) {
         let Some(bars) = &self.bars else { return };
+        // Rows a second, whole: indicatif's own `per_sec` shows fractions.
+        let rate = |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:>9.0}/s", state.per_sec());
+        };
         let bar = match expected {
             Some(n) => ProgressBar::new(n).with_style(
                 ProgressStyle::with_template(
-                    "{prefix:30!} [{bar:25}] {human_pos:>11}/{human_len} rows {per_sec:>12} {eta:>4} left",
+                    "{prefix:30!} [{bar:25}] {human_pos:>11}/{human_len} rows {rate} {eta:>4} left",
                 )
                 .expect("a valid template")
+                .with_key("rate", rate)
                 .progress_chars("=> "),
             ),
             None => ProgressBar::new_spinner().with_style(
-                ProgressStyle::with_template("{prefix:30!} {spinner} {human_pos:>11} rows {per_sec:>12}")
-                    .expect("a valid template"),
+                ProgressStyle::with_template("{prefix:30!} {spinner} {human_pos:>11} rows {rate}")
+                    .expect("a valid template")
+                    .with_key("rate", rate),
             ),
         };
         let bar = bars.multi.add(bar.with_prefix(table.to_string()));

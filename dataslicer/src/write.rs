@@ -107,18 +107,40 @@ fn fill(entry: &mut ManifestTable, written: Written) {
     entry.nulled = written.nulled;
 }
 
-/// Per load-order place, how many rows the table should get: the keys
-/// selected, or the planner's estimate of a table taken whole.
+/// Per load-order place, about how many rows the table should get: the
+/// keys selected; the planner's estimate of a table taken whole; for the
+/// rows referencing some parents, the table's estimate times the share of
+/// its parent's rows they reference.
 fn expected_rows(source: &mut dyn Source, cx: &Context<'_>) -> Result<Vec<Option<u64>>> {
-    cx.plan
-        .load_order
-        .iter()
-        .map(|&id| match &cx.selections[id] {
-            Selection::Keys(keys) => Ok(Some(keys.len() as u64)),
-            Selection::All => source.estimated_rows(cx.plan.tables[id].model),
-            Selection::Referencing { .. } => Ok(None),
-        })
-        .collect()
+    let mut out = Vec::with_capacity(cx.plan.load_order.len());
+    for &id in &cx.plan.load_order {
+        let table = &cx.plan.tables[id];
+        out.push(match &cx.selections[id] {
+            Selection::Keys(keys) => Some(keys.len() as u64),
+            Selection::All => source.estimated_rows(table.model)?,
+            Selection::Referencing { column, parents } => {
+                let parent = table
+                    .foreign_keys
+                    .iter()
+                    .find(|(fk, _)| fk.column == *column)
+                    .map(|&(_, target)| cx.plan.tables[target].model);
+                match parent {
+                    Some(parent) => match (
+                        source.estimated_rows(table.model)?,
+                        source.estimated_rows(parent)?,
+                    ) {
+                        (Some(rows), Some(of)) if of > 0 => {
+                            let share = (parents.len() as f64 / of as f64).min(1.0);
+                            Some((rows as f64 * share).round() as u64)
+                        }
+                        _ => None,
+                    },
+                    None => None,
+                }
+            }
+        });
+    }
+    Ok(out)
 }
 
 /// Writes one table (its manifest entry, with the rows it should get)
