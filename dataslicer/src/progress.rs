@@ -1,7 +1,7 @@
 //! What a run shows while it works. The run calls the [`Report`] trait and
 //! nothing else; [`Stderr`] draws it on standard error: a bar per table
-//! with its rows, rate and an estimated time left (from the planner's
-//! estimate of the table, or the exact count of the keys selected) when
+//! with its rows, rate and an estimated time left (from the exact count of
+//! the keys selected, or the planner's estimates) when
 //! standard error is a terminal, a line per table otherwise, and a summary
 //! with rows, bytes and time per table at the end.
 
