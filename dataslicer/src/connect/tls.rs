@@ -82,8 +82,14 @@ pub(crate) fn client_config(settings: &Settings) -> Result<ClientConfig> {
         (_, None) => Check::Nothing,
     };
     let verifier: Arc<dyn ServerCertVerifier> = match check {
-        Check::Nothing => Arc::new(AnyCertificate(provider.clone())),
-        Check::Chain(roots) => Arc::new(NoHostName(webpki(roots, &provider).map_err(bad)?)),
+        Check::Nothing => Arc::new(Partial {
+            chain: None,
+            provider: provider.clone(),
+        }),
+        Check::Chain(roots) => Arc::new(Partial {
+            chain: Some(webpki(roots, &provider).map_err(bad)?),
+            provider: provider.clone(),
+        }),
         Check::ChainAndName(roots) => webpki(roots, &provider).map_err(bad)?,
     };
     let builder = ClientConfig::builder_with_provider(provider)
@@ -225,11 +231,18 @@ fn check_key_permissions(key: &Path) -> std::result::Result<(), String> {
     Ok(())
 }
 
-/// Checks the chain, not the name: `verify-ca`.
+/// What `verify-ca` and the modes without a root certificate check: the
+/// chain but not the name, or (`prefer`, `require` without a root
+/// certificate, as libpq does) nothing of the certificate. The handshake's
+/// signatures are checked either way.
 #[derive(Debug)]
-struct NoHostName(Arc<WebPkiServerVerifier>);
+struct Partial {
+    /// The chain's checker; `None`: any certificate is accepted.
+    chain: Option<Arc<WebPkiServerVerifier>>,
+    provider: Arc<CryptoProvider>,
+}
 
-impl ServerCertVerifier for NoHostName {
+impl ServerCertVerifier for Partial {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -238,10 +251,10 @@ impl ServerCertVerifier for NoHostName {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> std::result::Result<ServerCertVerified, rustls::Error> {
-        match self
-            .0
-            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
-        {
+        let Some(chain) = &self.chain else {
+            return Ok(ServerCertVerified::assertion());
+        };
+        match chain.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now) {
             Err(rustls::Error::InvalidCertificate(
                 CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
             )) => Ok(ServerCertVerified::assertion()),
@@ -255,52 +268,11 @@ impl ServerCertVerifier for NoHostName {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls13_signature(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_verify_schemes()
-    }
-}
-
-/// Encrypts without checking who the server is (`prefer`, `require`
-/// without a root certificate), as libpq does; the handshake's signatures
-/// are still checked.
-#[derive(Debug)]
-struct AnyCertificate(Arc<CryptoProvider>);
-
-impl ServerCertVerifier for AnyCertificate {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> std::result::Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
         verify_tls12_signature(
             message,
             cert,
             dss,
-            &self.0.signature_verification_algorithms,
+            &self.provider.signature_verification_algorithms,
         )
     }
 
@@ -314,11 +286,13 @@ impl ServerCertVerifier for AnyCertificate {
             message,
             cert,
             dss,
-            &self.0.signature_verification_algorithms,
+            &self.provider.signature_verification_algorithms,
         )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }
