@@ -61,17 +61,11 @@ pub fn any_param(column: &str, kind: KeyKind, n: usize) -> String {
     }
 }
 
-/// `col = ANY('{...}'::type)` with the keys written as an array literal: for
-/// COPY, which takes no parameters. The keys are the tool's own values.
-pub fn any_literal(column: &str, keys: &KeySet) -> String {
-    let mut out = String::new();
-    push_any_literal(&mut out, column, keys);
-    out
-}
-
-/// [`any_literal`] appended to `out`: a COPY of half a million parents'
-/// rows names them all, so the list is written once, in place.
-pub fn push_any_literal(out: &mut String, column: &str, keys: &KeySet) {
+/// Appends `col = ANY('{...}'::type)` with the keys written as an array
+/// literal, for COPY, which takes no parameters (the keys are the tool's own
+/// values): a COPY of half a million parents' rows names them all, so the
+/// list is written once, in place.
+fn push_any_literal(out: &mut String, column: &str, keys: &KeySet) {
     let kind = keys.kind();
     out.reserve(keys.len() * 8 + column.len() + 32);
     match kind {
@@ -115,7 +109,7 @@ const RANGE_RUN: i64 = 16;
 /// `COPY (SELECT ... WHERE <column in keys> ORDER BY ...) TO STDOUT (FORMAT
 /// csv)`, built in one buffer. Runs of at least 16 consecutive integer keys
 /// are written as `column BETWEEN first AND last` (every order of a whole
-/// table is one range), the other keys as [`any_literal`].
+/// table is one range), the other keys as `column = ANY('{...}')`.
 pub fn copy_out_where(select: &str, column: &str, keys: &KeySet, order: &str) -> String {
     let mut out = String::with_capacity(select.len() + order.len() + 64);
     out.push_str("COPY (");
@@ -194,6 +188,12 @@ mod tests {
     fn literals_double_single_quotes() {
         assert_eq!(literal("it's"), "'it''s'");
         assert_eq!(literal(r"a\b"), r"'a\b'");
+    }
+
+    fn any_literal(column: &str, keys: &KeySet) -> String {
+        let mut out = String::new();
+        push_any_literal(&mut out, column, keys);
+        out
     }
 
     #[test]
