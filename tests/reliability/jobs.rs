@@ -417,9 +417,14 @@ fn progress_off_a_terminal_is_a_line_per_table_and_a_summary() {
         for table in &manifest.tables {
             let line = format!("{}: {} rows, ", table.table, table.rows);
             assert!(stderr.contains(&line), "no line {line:?} in:\n{stderr}");
+            // The summary's row: the name alone, then the rows (the line
+            // above has `name:`).
+            let rows = table.rows.to_string();
             assert!(
-                stderr.lines().any(|l| l.starts_with(&table.table)
-                    && l.split_whitespace().nth(1) == Some(&table.rows.to_string())),
+                stderr.lines().any(|l| {
+                    let mut words = l.split_whitespace();
+                    words.next() == Some(table.table.as_str()) && words.next() == Some(&rows)
+                }),
                 "no summary row of {} in:\n{stderr}",
                 table.table
             );
