@@ -28,8 +28,9 @@ pub trait Report: Sync {
     /// Table `index` is written.
     fn table_done(&self, index: usize, done: &TableDone);
 
-    /// The run is over (successfully or not).
-    fn finished(&self);
+    /// The run is over: `succeeded`, or failed and undone (a directory
+    /// removed, a transaction rolled back), when what was written is gone.
+    fn finished(&self, succeeded: bool);
 }
 
 /// What writing one table took.
@@ -54,7 +55,7 @@ impl Report for Silent {
     fn table_started(&self, _index: usize, _table: &str, _expected: Option<u64>) {}
     fn table_progress(&self, _index: usize, _rows: u64) {}
     fn table_done(&self, _index: usize, _done: &TableDone) {}
-    fn finished(&self) {}
+    fn finished(&self, _succeeded: bool) {}
 }
 
 /// Progress on standard error: bars on a terminal, lines otherwise, and a
@@ -221,14 +222,16 @@ impl Report for Stderr {
         lock(&self.done).push((index, done.clone()));
     }
 
-    fn finished(&self) {
+    /// Clears the bars; the summary only after a success, since a failed
+    /// run's tables are gone.
+    fn finished(&self, succeeded: bool) {
         if let Some(bars) = &self.bars {
             bars.status.finish_and_clear();
             for bar in lock(&bars.tables).drain().map(|(_, bar)| bar) {
                 bar.finish_and_clear();
             }
         }
-        if !lock(&self.done).is_empty() {
+        if succeeded && !lock(&self.done).is_empty() {
             self.line(self.summary().trim_end());
         }
     }

@@ -70,7 +70,7 @@ pub fn slice_reporting(
     if result.is_err() {
         sink.abandon();
     }
-    report.finished();
+    report.finished(result.is_ok());
     result.map_err(crate::interrupt::explain)
 }
 
@@ -247,7 +247,7 @@ pub fn load_reporting(
     report: &dyn Report,
 ) -> Result<(Manifest, Vec<String>)> {
     let result = load_inner(dir.as_ref(), client, if_exists, report);
-    report.finished();
+    report.finished(result.is_ok());
     result
 }
 

@@ -457,6 +457,47 @@ fn progress_off_a_terminal_is_a_line_per_table_and_a_summary() {
         "{}",
         String::from_utf8_lossy(&quiet.stderr)
     );
+
+    // A load that fails after its first table is rolled back: its lines
+    // say how far it got, and no summary claims the tables.
+    let taken = TestDb::create_from_schema_of("jobs_progress_taken", &db);
+    let mut reader =
+        csv::Reader::from_path(home.path("slice").join("accounts_customer.csv")).unwrap();
+    let email_column = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "email")
+        .unwrap();
+    let email = reader.records().next().unwrap().unwrap()[email_column].to_string();
+    taken.execute(&format!(
+        "INSERT INTO django_site (id, domain, name) VALUES (999999, 'x.example', 'x');
+         INSERT INTO accounts_customer (id, site_id, first_name, last_name, email, date_joined, is_active)
+           VALUES (999999, 999999, 'a', 'b', '{email}', now(), true)"
+    ));
+    let failed = output(&mut shop(
+        &home.path(""),
+        &[
+            "load",
+            "--from",
+            "slice",
+            "--to",
+            taken.url(),
+            "--if-exists",
+            "merge",
+        ],
+        &[],
+    ));
+    assert_eq!(failed.status.code(), Some(1), "{}", text(&failed));
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(
+        stderr.contains("django_site: "),
+        "the first table's line:\n{stderr}"
+    );
+    assert!(
+        !stderr.lines().any(|l| l.starts_with("total")),
+        "no summary after a failure:\n{stderr}"
+    );
 }
 
 #[test]
